@@ -74,6 +74,8 @@ public enum ReasonCode {
   VALIDATOR_CHANGED,
   /** Every permitted attempt failed. */
   RETRIES_EXHAUSTED,
+  /** A wire message (check-in, status report, acknowledgement) is malformed or off-schema. */
+  WIRE_MALFORMED,
 
   // Deltas
   /** A delta patch is malformed or hostile. */
