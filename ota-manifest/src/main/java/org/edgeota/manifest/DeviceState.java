@@ -1,0 +1,28 @@
+package org.edgeota.manifest;
+
+import java.util.Objects;
+import org.edgeota.api.Version;
+
+/**
+ * What a device knows about itself when it evaluates a manifest.
+ *
+ * @param installedVersion the version running now, or {@code null} if nothing is installed yet (any
+ *     version is then newer)
+ * @param highestAcceptedSequence the highest manifest sequence this device has accepted, persisted
+ *     across reboots; {@code 0} when none (release sequences start at 1)
+ * @param deviceType this device's type, matched against {@code targetDeviceTypes}
+ * @param agentVersion the version of the agent doing the update, compared with {@code
+ *     minAgentVersion}
+ */
+public record DeviceState(
+    Version installedVersion,
+    long highestAcceptedSequence,
+    String deviceType,
+    Version agentVersion) {
+
+  /** Checks that the device type and agent version are present. */
+  public DeviceState {
+    Objects.requireNonNull(deviceType, "deviceType");
+    Objects.requireNonNull(agentVersion, "agentVersion");
+  }
+}
