@@ -1,0 +1,160 @@
+package org.edgeota.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
+import org.edgeota.api.UpdateState;
+import org.edgeota.api.spi.ArtifactRequest;
+import org.edgeota.api.spi.DownloadProgress;
+import org.edgeota.api.spi.TransportClient;
+import org.edgeota.api.wire.CheckRequest;
+import org.edgeota.api.wire.CheckResponse;
+import org.edgeota.api.wire.StatusAck;
+import org.edgeota.api.wire.StatusReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusOutboxTest {
+  private static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
+
+  @TempDir Path dir;
+
+  private final MutableClock clock = new MutableClock(T0);
+
+  @Test
+  void deliver_controllerRejectsThreeTimes_deliversOnceWithSameIdAfterBackoff() {
+    StatusOutbox outbox = open();
+    RejectingTransport transport = new RejectingTransport(3);
+    outbox.enqueue(report("r-1", UpdateState.COMMITTED));
+
+    List<Integer> deliveredPerTry = new ArrayList<>();
+    List<Duration> waits = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      deliveredPerTry.add(outbox.deliver(transport));
+      Duration wait =
+          outbox.nextAttemptAt().map(t -> Duration.between(clock.instant(), t)).orElse(null);
+      waits.add(wait);
+      if (wait != null) {
+        assertThat(open().deliver(transport)).as("no attempt before the backoff ends").isZero();
+        clock.advance(wait);
+      }
+    }
+
+    assertThat(deliveredPerTry).containsExactly(0, 0, 0, 1);
+    assertThat(waits)
+        .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), null);
+    assertThat(transport.seenIds).containsExactly("r-1", "r-1", "r-1", "r-1");
+    assertThat(outbox.pending()).isEmpty();
+  }
+
+  @Test
+  void open_afterRestart_keepsPendingReportsAndAttempts() {
+    StatusOutbox first = open();
+    first.enqueue(report("r-1", UpdateState.FAILED));
+    first.enqueue(report("r-2", UpdateState.IDLE));
+    first.deliver(new RejectingTransport(100));
+
+    StatusOutbox second = open();
+
+    assertThat(second.pending()).extracting(StatusReport::reportId).containsExactly("r-1", "r-2");
+    assertThat(second.attempts("r-1")).contains(1);
+    assertThat(second.pending().get(0).state()).isEqualTo(UpdateState.FAILED);
+    assertThat(second.pending().get(0).reason()).isEqualTo("INSTALL_FAILED");
+  }
+
+  @Test
+  void enqueue_sameReportIdTwice_keepsOneReport() {
+    StatusOutbox outbox = open();
+
+    outbox.enqueue(report("r-1", UpdateState.COMMITTED));
+    outbox.enqueue(report("r-1", UpdateState.COMMITTED));
+
+    assertThat(outbox.pending()).hasSize(1);
+  }
+
+  @Test
+  void deliver_ackForAnotherId_keepsReportPending() {
+    StatusOutbox outbox = open();
+    outbox.enqueue(report("r-1", UpdateState.COMMITTED));
+    TransportClient wrongAck =
+        new RejectingTransport(0) {
+          @Override
+          public StatusAck report(StatusReport report) {
+            return new StatusAck("other", false);
+          }
+        };
+
+    int delivered = outbox.deliver(wrongAck);
+
+    assertThat(delivered).isZero();
+    assertThat(outbox.pending()).hasSize(1);
+  }
+
+  @Test
+  void deliver_severalReports_keepsOrder() {
+    StatusOutbox outbox = open();
+    for (int i = 0; i < 5; i++) {
+      outbox.enqueue(report("r-" + i, UpdateState.FAILED));
+    }
+    RejectingTransport transport = new RejectingTransport(0);
+
+    int delivered = outbox.deliver(transport);
+
+    assertThat(delivered).isEqualTo(5);
+    assertThat(transport.seenIds).containsExactly("r-0", "r-1", "r-2", "r-3", "r-4");
+  }
+
+  @Test
+  void backoff_manyFailures_isCappedAtMaximum() {
+    StatusOutbox outbox = open();
+
+    Duration d = outbox.backoff(40);
+
+    assertThat(d).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  private StatusOutbox open() {
+    return StatusOutbox.open(dir, clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
+  }
+
+  private StatusReport report(String id, UpdateState state) {
+    return new StatusReport(
+        id, "dev-1", "ro-1", "2.0.0", state, "INSTALL_FAILED", "detail", clock.instant());
+  }
+
+  /** Rejects the first n reports, then acknowledges. */
+  static class RejectingTransport implements TransportClient {
+    final List<String> seenIds = new ArrayList<>();
+    private int rejectionsLeft;
+
+    RejectingTransport(int rejections) {
+      this.rejectionsLeft = rejections;
+    }
+
+    @Override
+    public CheckResponse checkIn(CheckRequest request) {
+      return CheckResponse.noUpdate(60);
+    }
+
+    @Override
+    public Path download(ArtifactRequest request, Path target, DownloadProgress.Listener l) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public StatusAck report(StatusReport report) {
+      seenIds.add(report.reportId());
+      if (rejectionsLeft > 0) {
+        rejectionsLeft--;
+        throw new OtaException(ReasonCode.HTTP_STATUS, "503", "expected 200, found 503");
+      }
+      return new StatusAck(report.reportId(), false);
+    }
+  }
+}
