@@ -15,7 +15,7 @@ final class PatchBuilder {
   private final List<long[]> triples = new ArrayList<>();
   private final ByteArrayOutputStream diff = new ByteArrayOutputStream();
   private final ByteArrayOutputStream extra = new ByteArrayOutputStream();
-  private long newSize = -1;
+  private Long newSize;
   private Long ctrlLenOverride;
   private Long diffLenOverride;
   private byte[] rawCtrl;
@@ -92,7 +92,7 @@ final class PatchBuilder {
     byte[] ctrl = rawCtrl != null ? rawCtrl : bzip2(controlBytes(), blockSize);
     byte[] d = rawDiff != null ? rawDiff : bzip2(diff.toByteArray(), blockSize);
     byte[] e = rawExtra != null ? rawExtra : bzip2(extra.toByteArray(), blockSize);
-    long declared = newSize >= 0 ? newSize : diff.size() + (long) extra.size();
+    long declared = newSize != null ? newSize : diff.size() + (long) extra.size();
     byte[] header = new byte[32];
     byte[] m = magic.getBytes(StandardCharsets.ISO_8859_1);
     System.arraycopy(m, 0, header, 0, Math.min(8, m.length));
