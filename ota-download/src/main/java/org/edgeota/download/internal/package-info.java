@@ -1,0 +1,2 @@
+/** Implementation of the download module; not API, may change in any release. */
+package org.edgeota.download.internal;
