@@ -1,0 +1,2 @@
+/** Implementation of the default health checks and their configuration parser. */
+package org.edgeota.health.internal;
