@@ -107,7 +107,10 @@ public final class ManifestPolicy {
           new PolicyFailure(
               ReasonCode.MANIFEST_EXPIRED,
               r.expires().toString(),
-              "manifest field 'expires': expected after " + now + ", found " + r.expires()));
+              "manifest field 'expires': expected later than the current time "
+                  + now
+                  + ", found "
+                  + r.expires()));
     }
     if (checks.contains(Check.SEQUENCE) && r.sequence() <= state.highestAcceptedSequence()) {
       failures.add(
@@ -150,7 +153,7 @@ public final class ManifestPolicy {
           new PolicyFailure(
               ReasonCode.AGENT_TOO_OLD,
               state.agentVersion().toString(),
-              "manifest field 'minAgentVersion': expected at most agent version "
+              "manifest field 'minAgentVersion': expected at most this agent's version "
                   + state.agentVersion()
                   + ", found "
                   + r.minAgentVersion()));

@@ -1,0 +1,159 @@
+package org.edgeota.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.edgeota.manifest.Fixtures.CLOCK;
+import static org.edgeota.manifest.Fixtures.ED_1;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.edgeota.api.Component;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
+import org.edgeota.api.Version;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Packing a release directory and checking payloads against the manifest. */
+class ReleasePackageTest {
+  @TempDir Path tmp;
+  private Path firmware;
+  private Path app;
+  private Path patch;
+  private Path out;
+
+  @BeforeEach
+  void payloads() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    firmware = Files.write(src.resolve("firmware-2.5.0.img"), new byte[] {1, 2, 3, 4, 5});
+    app = Files.writeString(src.resolve("app-2.5.0.tar"), "application bytes");
+    patch = Files.writeString(src.resolve("firmware-2.4.0-2.5.0.bsdiff"), "BSDIFF40...");
+    out = tmp.resolve("release");
+  }
+
+  private SignedManifest pack() {
+    return ReleasePackage.builder(CLOCK)
+        .version(Version.parse("2.5.0"))
+        .sequence(7)
+        .expires(Fixtures.EXPIRES)
+        .deviceType("gateway-v2")
+        .component("firmware", Component.TYPE_FIRMWARE, firmware, 1, true)
+        .delta("firmware", Version.parse("2.4.0"), "b".repeat(64), patch)
+        .component("app", Component.TYPE_APPLICATION, app, 2, false)
+        .pack(out);
+  }
+
+  @Test
+  void pack_copiesPayloadsAndWritesManifestWithSizesAndDigests() throws Exception {
+    SignedManifest m = pack();
+
+    SignedManifest read = ReleasePackage.readManifest(out);
+    Component fw = read.release().components().get(0);
+    assertThat(read).isEqualTo(m);
+    assertThat(fw.file()).isEqualTo("firmware-2.5.0.img");
+    assertThat(fw.size()).isEqualTo(5);
+    assertThat(fw.sha256()).isEqualTo(ReleasePackage.sha256(firmware));
+    assertThat(fw.deltas().get(0).sha256()).isEqualTo(ReleasePackage.sha256(patch));
+    assertThat(Files.readAllBytes(out.resolve("app-2.5.0.tar"))).isEqualTo(Files.readAllBytes(app));
+    assertThat(read.release().releaseDate()).isEqualTo(Fixtures.NOW);
+    assertThat(read.signatures()).isEmpty();
+  }
+
+  @Test
+  void verifyPayloads_intactRelease_passes() {
+    SignedManifest m = ManifestSigner.sign(pack(), ED_1);
+
+    ReleasePackage.verifyPayloads(out, m);
+
+    assertThat(Files.exists(out.resolve("manifest.json"))).isTrue();
+  }
+
+  @Test
+  void verifyPayloads_payloadBytesChangedSameSize_throwsPayloadMismatch() throws Exception {
+    SignedManifest m = ManifestSigner.sign(pack(), ED_1);
+    Files.write(out.resolve("firmware-2.5.0.img"), new byte[] {1, 2, 3, 4, 6});
+
+    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("firmware-2.5.0.img")
+        .hasMessageContaining("SHA-256")
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
+  }
+
+  @Test
+  void verifyPayloads_payloadTruncated_throwsPayloadMismatchWithSizes() throws Exception {
+    SignedManifest m = pack();
+    Files.write(out.resolve("firmware-2.5.0.img"), new byte[] {1, 2});
+
+    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("expected 5 bytes, found 2 bytes");
+  }
+
+  @Test
+  void verifyPayloads_patchChanged_throwsPayloadMismatch() throws Exception {
+    SignedManifest m = pack();
+    Files.writeString(out.resolve("firmware-2.4.0-2.5.0.bsdiff"), "BSDIFF40..!");
+
+    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("firmware-2.4.0-2.5.0.bsdiff");
+  }
+
+  @Test
+  void verifyPayloads_payloadMissing_throwsPayloadMismatch() throws Exception {
+    SignedManifest m = pack();
+    Files.delete(out.resolve("app-2.5.0.tar"));
+
+    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
+        .isInstanceOf(OtaException.class)
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
+  }
+
+  @Test
+  void verifyPayloads_payloadReplacedBySymlinkToSameBytes_throwsPayloadMismatch() throws Exception {
+    SignedManifest m = pack();
+    Files.delete(out.resolve("app-2.5.0.tar"));
+    Files.createSymbolicLink(out.resolve("app-2.5.0.tar"), app);
+
+    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("no regular file");
+  }
+
+  @Test
+  void pack_directoryWithManifest_throwsInvalidArgument() {
+    pack();
+
+    assertThatThrownBy(this::pack)
+        .isInstanceOf(OtaException.class)
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void pack_deltaForUnknownComponent_throwsInvalidArgument() {
+    ReleasePackage.Builder b = ReleasePackage.builder(CLOCK);
+
+    assertThatThrownBy(() -> b.delta("nope", Version.parse("1.0.0"), "b".repeat(64), patch))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("nope");
+  }
+
+  @Test
+  void pack_missingSequence_throwsInvalidArgument() {
+    ReleasePackage.Builder b =
+        ReleasePackage.builder(CLOCK)
+            .version(Version.parse("1.0.0"))
+            .expires(Fixtures.EXPIRES)
+            .deviceType("x")
+            .component("firmware", "firmware", firmware, 1, true);
+
+    assertThatThrownBy(() -> b.pack(out))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("sequence");
+  }
+}
