@@ -41,17 +41,35 @@ public final class HealthChecks {
    * process is alive, and when the process started clearly after the file was last written (the PID
    * was reused by another program).
    *
-   * <p>Note: a zombie process (exited, not yet reaped by its parent) may count as alive.
+   * <p>A zombie (a process that exited but was not yet reaped by its parent) does not count as
+   * running where {@code /proc} shows process states.
+   *
+   * <p>Note: the reuse test compares the process's start time with the file's modification time,
+   * both on the wall clock. On a device without a real-time clock whose clock is stepped forward
+   * (by NTP) after the service wrote its PID file, a live service looks younger than its file; use
+   * {@link #processAlive(Path, boolean)} with {@code false} there.
    *
    * @param pidFile the file the service writes its PID into
    * @return a critical check named {@code process:<file name>}
    */
   public static ProbeCheck processAlive(Path pidFile) {
+    return processAlive(pidFile, true);
+  }
+
+  /**
+   * Returns a PID-file check, with or without the test for a reused PID.
+   *
+   * @param pidFile the file the service writes its PID into
+   * @param detectReuse whether a process that started clearly after the file was last written fails
+   *     the check (a stale file from an earlier boot naming a PID that another program holds now)
+   * @return a critical check named {@code process:<file name>}
+   */
+  public static ProbeCheck processAlive(Path pidFile, boolean detectReuse) {
     Objects.requireNonNull(pidFile, "pidFile");
     return ProbeCheck.of(
         "process:" + pidFile.getFileName(),
         DEFAULT_LOCAL_TIMEOUT,
-        timeout -> ProcessProbe.fromPidFile(pidFile));
+        timeout -> ProcessProbe.fromPidFile(pidFile, detectReuse));
   }
 
   /**
@@ -231,7 +249,8 @@ public final class HealthChecks {
    *   <li>{@code critical}: {@code true} (default) or {@code false};
    *   <li>{@code timeout}: an ISO-8601 duration ({@code PT5S}) or a number with {@code ms}, {@code
    *       s}, {@code m} or {@code h};
-   *   <li>{@code process}: {@code pid-file} (required);
+   *   <li>{@code process}: {@code pid-file} (required), {@code detect-reuse} ({@code true} by
+   *       default, see {@link #processAlive(Path)});
    *   <li>{@code http}: {@code url} (required), {@code expect-status} ({@code 200-299} by default,
    *       or one status such as {@code 204});
    *   <li>{@code free-space}: {@code path} and {@code min-bytes} (required; a byte count with an

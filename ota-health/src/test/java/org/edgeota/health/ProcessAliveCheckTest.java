@@ -2,6 +2,7 @@ package org.edgeota.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
@@ -99,6 +101,68 @@ class ProcessAliveCheckTest {
   }
 
   @Test
+  void processAlive_reuseDetectionOff_acceptsProcessYoungerThanItsPidFile() throws Exception {
+    Process sleep = startSleep();
+    Path file = pidFile(sleep.pid());
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    Map<String, String> config =
+        Map.of(
+            "check.svc.type", "process",
+            "check.svc.pid-file", file.toString(),
+            "check.svc.detect-reuse", "false");
+
+    Result direct = HealthChecks.processAlive(file, false).check();
+    Result configured = HealthChecks.fromConfig(config).get(0).check();
+
+    assertThat(direct.healthy()).as(direct.detail()).isTrue();
+    assertThat(configured.healthy()).as(configured.detail()).isTrue();
+  }
+
+  @Test
+  void processAlive_zombieProcess_failsAsNotRunning() throws Exception {
+    Path sh = Tools.require("sh");
+    Path childPidFile = dir.resolve("child.pid");
+    String script = "sleep 0.1 & echo $! > '" + childPidFile + "'; exec sleep 30";
+    started.add(new ProcessBuilder(sh.toString(), "-c", script).start());
+    long childPid = awaitPid(childPidFile);
+    awaitZombie(childPid);
+
+    Result result = HealthChecks.processAlive(childPidFile).check();
+
+    assertThat(ProcessHandle.of(childPid)).as("zombie still has its PID").isPresent();
+    assertThat(result.healthy()).isFalse();
+    assertThat(result.detail()).contains("is running");
+  }
+
+  private static long awaitPid(Path file) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < end) {
+      if (Files.exists(file)) {
+        String text = Files.readString(file).strip();
+        if (!text.isEmpty()) {
+          return Long.parseLong(text);
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no PID written to " + file);
+  }
+
+  private static void awaitZombie(long pid) throws Exception {
+    Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+    assumeTrue(Files.exists(stat), "no /proc process states on this system");
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < end) {
+      String text = Files.readString(stat);
+      if (text.charAt(text.lastIndexOf(')') + 2) == 'Z') {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("process " + pid + " did not become a zombie");
+  }
+
+  @Test
   void processAlive_pidFileWithGarbage_failsNamingTheContent() throws Exception {
     Path file = dir.resolve("bad.pid");
     Files.writeString(file, "12ab\n");
@@ -147,7 +211,7 @@ class ProcessAliveCheckTest {
 
     assertThat(whileRunning.healthy()).isTrue();
     assertThat(afterStop.healthy()).isFalse();
-    assertThat(afterStop.detail()).contains("not alive");
+    assertThat(afterStop.detail()).contains("not running");
   }
 
   @Test

@@ -38,7 +38,7 @@ public final class HealthConfig {
   private static final Set<String> COMMON = Set.of("type", "critical", "timeout");
   private static final Map<String, Set<String>> PROPERTIES =
       Map.of(
-          "process", Set.of("pid-file"),
+          "process", Set.of("pid-file", "detect-reuse"),
           "http", Set.of("url", "expect-status"),
           "free-space", Set.of("path", "min-bytes"),
           "systemd", Set.of("unit"),
@@ -97,7 +97,11 @@ public final class HealthConfig {
     }
     ProbeCheck check =
         switch (type) {
-          case "process" -> HealthChecks.processAlive(path(prefix + "pid-file", props));
+          case "process" ->
+              HealthChecks.processAlive(
+                  path(prefix + "pid-file", props),
+                  !props.containsKey("detect-reuse")
+                      || bool(prefix + "detect-reuse", props.get("detect-reuse")));
           case "http" -> http(prefix, props);
           case "free-space" ->
               HealthChecks.freeSpace(

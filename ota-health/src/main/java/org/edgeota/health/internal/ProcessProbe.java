@@ -28,10 +28,11 @@ public final class ProcessProbe {
    * Checks the process whose PID a file holds.
    *
    * @param pidFile the PID file
+   * @param detectReuse whether a process that started after the file was written fails the check
    * @return pass when the process is alive and is not the agent
    * @throws IOException when the file exists but cannot be read
    */
-  public static Result fromPidFile(Path pidFile) throws IOException {
+  public static Result fromPidFile(Path pidFile, boolean detectReuse) throws IOException {
     byte[] bytes;
     try {
       if (Files.size(pidFile) > MAX_PID_FILE_BYTES) {
@@ -61,12 +62,14 @@ public final class ProcessProbe {
               + "); the agent never counts as the checked service");
     }
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-    if (handle.isEmpty() || !handle.get().isAlive()) {
-      return Result.fail("no process with PID " + pid + " from " + pidFile + " is alive");
+    if (handle.isEmpty() || !running(handle.get())) {
+      return Result.fail("no process with PID " + pid + " from " + pidFile + " is running");
     }
     Optional<Instant> started = handle.get().info().startInstant();
     Instant written = Files.getLastModifiedTime(pidFile).toInstant();
-    if (started.isPresent() && started.get().isAfter(written.plus(START_TIME_SLACK))) {
+    if (detectReuse
+        && started.isPresent()
+        && started.get().isAfter(written.plus(START_TIME_SLACK))) {
       return Result.fail(
           "process "
               + pid
@@ -92,10 +95,33 @@ public final class ProcessProbe {
     if (pid == ProcessHandle.current().pid()) {
       return Result.fail("process " + pid + " is the agent's own; refusing to check it");
     }
-    if (!process.isAlive()) {
-      return Result.fail("process " + pid + " is not alive");
+    if (!running(process)) {
+      return Result.fail("process " + pid + " is not running");
     }
     return Result.pass("process " + pid + describeCommand(process) + " is alive");
+  }
+
+  /**
+   * Tells whether a process runs: alive and, where {@code /proc} shows it, not a zombie (exited but
+   * not yet reaped by its parent).
+   */
+  static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    Path stat = Path.of("/proc", String.valueOf(process.pid()), "stat");
+    String text;
+    try {
+      text = Files.readString(stat, StandardCharsets.US_ASCII);
+    } catch (IOException | RuntimeException e) {
+      return process.isAlive();
+    }
+    int close = text.lastIndexOf(')');
+    if (close < 0 || close + 2 >= text.length()) {
+      return true;
+    }
+    char state = text.charAt(close + 2);
+    return state != 'Z' && state != 'X' && state != 'x';
   }
 
   private static String describeCommand(ProcessHandle process) {
