@@ -278,7 +278,22 @@ public final class HealthChecks {
    *     configuration is not usable
    */
   public static List<ProbeCheck> fromConfig(Map<String, String> config, CommandRunner runner) {
-    return HealthConfig.checks(config, runner);
+    return HealthConfig.checks(config, runner, null);
+  }
+
+  /**
+   * Returns the checks a configuration file describes, with relative {@code pid-file} and {@code
+   * path} values resolved against the file's directory.
+   *
+   * @param config the configuration entries, as for {@link #fromConfig(Map)}
+   * @param baseDirectory the directory relative paths are resolved against
+   * @return the checks, sorted by name
+   * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} naming the key and value when the
+   *     configuration is not usable
+   */
+  public static List<ProbeCheck> fromConfig(Map<String, String> config, Path baseDirectory) {
+    return HealthConfig.checks(
+        config, CommandRunner.system(), Objects.requireNonNull(baseDirectory, "baseDirectory"));
   }
 
   private static Duration requirePositive(String field, Duration value) {

@@ -3,6 +3,7 @@ package org.edgeota.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,6 +102,30 @@ class HealthConfigTest {
 
     assertThat(result.healthy()).isFalse();
     assertThat(result.detail()).contains("exit status 3");
+  }
+
+  @Test
+  void fromConfig_relativePathsWithBaseDirectory_areResolvedAgainstIt() throws Exception {
+    Process sleep = new ProcessBuilder(Tools.require("sleep").toString(), "30").start();
+    try {
+      Files.writeString(dir.resolve("svc.pid"), Long.toString(sleep.pid()));
+      Map<String, String> config =
+          Map.of(
+              "check.svc.type", "process",
+              "check.svc.pid-file", "svc.pid",
+              "check.disk.type", "free-space",
+              "check.disk.path", ".",
+              "check.disk.min-bytes", "1");
+
+      List<ProbeCheck> checks = HealthChecks.fromConfig(config, dir);
+
+      assertThat(checks.get(0).check().detail()).contains(dir.toString());
+      Result svc = checks.get(1).check();
+      assertThat(svc.healthy()).as(svc.detail()).isTrue();
+    } finally {
+      sleep.destroyForcibly();
+      sleep.waitFor();
+    }
   }
 
   @Test

@@ -51,11 +51,14 @@ public final class HealthConfig {
    *
    * @param config the configuration entries
    * @param runner runs the programs of systemd and command checks
+   * @param baseDirectory the directory relative {@code pid-file} and {@code path} values are
+   *     resolved against, or {@code null} to keep them relative to the working directory
    * @return the checks, sorted by name
    * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} naming the key and value when the
    *     configuration is not usable
    */
-  public static List<ProbeCheck> checks(Map<String, String> config, CommandRunner runner) {
+  public static List<ProbeCheck> checks(
+      Map<String, String> config, CommandRunner runner, Path baseDirectory) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(runner, "runner");
     Map<String, Map<String, String>> byName = new TreeMap<>();
@@ -72,11 +75,13 @@ public final class HealthConfig {
       byName.computeIfAbsent(m.group(1), n -> new TreeMap<>()).put(m.group(2), value);
     }
     List<ProbeCheck> checks = new ArrayList<>();
-    byName.forEach((name, properties) -> checks.add(check(name, properties, runner)));
+    byName.forEach(
+        (name, properties) -> checks.add(check(name, properties, runner, baseDirectory)));
     return List.copyOf(checks);
   }
 
-  private static ProbeCheck check(String name, Map<String, String> props, CommandRunner runner) {
+  private static ProbeCheck check(
+      String name, Map<String, String> props, CommandRunner runner, Path base) {
     String prefix = CHECK_PREFIX + name + ".";
     String type = require(props, prefix, "type");
     Set<String> allowed = PROPERTIES.get(type);
@@ -99,13 +104,13 @@ public final class HealthConfig {
         switch (type) {
           case "process" ->
               HealthChecks.processAlive(
-                  path(prefix + "pid-file", props),
+                  path(prefix + "pid-file", props, base),
                   !props.containsKey("detect-reuse")
                       || bool(prefix + "detect-reuse", props.get("detect-reuse")));
           case "http" -> http(prefix, props);
           case "free-space" ->
               HealthChecks.freeSpace(
-                  path(prefix + "path", props),
+                  path(prefix + "path", props, base),
                   bytes(prefix + "min-bytes", require(props, prefix, "min-bytes")));
           case "systemd" -> HealthChecks.systemdUnitActive(require(props, prefix, "unit"), runner);
           default ->
@@ -247,14 +252,15 @@ public final class HealthConfig {
     };
   }
 
-  private static Path path(String key, Map<String, String> props) {
+  private static Path path(String key, Map<String, String> props, Path base) {
     String property = key.substring(key.lastIndexOf('.') + 1);
     String value = props.get(property);
     if (value == null || value.isEmpty()) {
       throw invalid(key, "", "a path");
     }
     try {
-      return Path.of(value);
+      Path path = Path.of(value);
+      return base == null || path.isAbsolute() ? path : base.resolve(path);
     } catch (InvalidPathException e) {
       throw invalid(key, value, "a path");
     }
