@@ -25,6 +25,7 @@ import org.edgeota.api.ReasonCode;
 import org.edgeota.api.spi.HealthCheck;
 import org.edgeota.health.internal.Details;
 import org.edgeota.health.internal.HealthConfig;
+import org.edgeota.health.internal.MonotonicClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +82,13 @@ public final class HealthRunner {
   }
 
   /**
-   * Returns a builder with two retries, a 5 second retry delay, a 5 minute overall deadline, the
-   * system UTC clock, the system sleeper and a per-run executor.
+   * Returns a builder with two retries, a 5 second retry delay, a 5 minute overall deadline, a
+   * monotonic clock, the system sleeper and a per-run executor.
+   *
+   * <p>The default clock advances with {@link System#nanoTime()} from the wall-clock time at which
+   * the runner was built: health checks run right after boot, when a device without a real-time
+   * clock may have its clock stepped by NTP, and a wall clock would then end the deadline at once
+   * or extend it.
    *
    * @return a new builder
    */
@@ -290,7 +296,7 @@ public final class HealthRunner {
     private int retries = 2;
     private Duration retryDelay = Duration.ofSeconds(5);
     private Duration overallDeadline = Duration.ofMinutes(5);
-    private Clock clock = Clock.systemUTC();
+    private Clock clock = new MonotonicClock();
     private ExecutorService executor;
     private Sleeper sleeper = Sleeper.system();
 
@@ -372,6 +378,9 @@ public final class HealthRunner {
 
     /**
      * Sets the clock that measures durations and the overall deadline.
+     *
+     * <p>Note: a wall clock (such as {@link Clock#systemUTC()}) makes the deadline jump with every
+     * step of the system time; prefer the default monotonic clock outside tests.
      *
      * @param value the clock
      * @return this builder
