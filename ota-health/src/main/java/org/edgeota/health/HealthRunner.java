@@ -76,7 +76,7 @@ public final class HealthRunner {
     this.retries = builder.retries;
     this.retryDelay = builder.retryDelay;
     this.overallDeadline = builder.overallDeadline;
-    this.clock = builder.clock;
+    this.clock = builder.clock != null ? builder.clock : new MonotonicClock();
     this.executor = builder.executor;
     this.sleeper = builder.sleeper;
   }
@@ -296,7 +296,7 @@ public final class HealthRunner {
     private int retries = 2;
     private Duration retryDelay = Duration.ofSeconds(5);
     private Duration overallDeadline = Duration.ofMinutes(5);
-    private Clock clock = new MonotonicClock();
+    private Clock clock;
     private ExecutorService executor;
     private Sleeper sleeper = Sleeper.system();
 
