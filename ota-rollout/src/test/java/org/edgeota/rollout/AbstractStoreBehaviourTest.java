@@ -39,6 +39,7 @@ abstract class AbstractStoreBehaviourTest {
   static final Version NEW = Version.parse("2.0.0");
   static final Version BACK = Version.parse("1.0.1");
   static final String ROLLOUT = "r1";
+  static final int CANARY_CUTOFF = 2000;
 
   @TempDir Path tmp;
 
@@ -83,7 +84,7 @@ abstract class AbstractStoreBehaviourTest {
 
   static List<Stage> stages() {
     return List.of(
-        new Stage("canary", 10, 25, 4, Duration.ofHours(1)),
+        new Stage("canary", 20, 25, 4, Duration.ofHours(1)),
         new Stage("full", 100, 10, 0, Duration.ZERO));
   }
 
@@ -136,20 +137,20 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void checkIn_runningCanary_assignsExactlyTheDevicesBelowTheCutoff() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
 
     Set<String> offered = checkInAll();
 
-    assertThat(offered).isEqualTo(bucketBelow(1000)).isNotEmpty();
+    assertThat(offered).isEqualTo(bucketBelow(CANARY_CUTOFF)).isNotEmpty();
     assertThat(store.outcomes(ROLLOUT).assigned()).isEqualTo(offered.size());
   }
 
   @Test
   void checkIn_offer_carriesManifestAsStoredAndArtifactUrls() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
-    String id = bucketBelow(1000).iterator().next();
+    String id = bucketBelow(CANARY_CUTOFF).iterator().next();
 
     CheckResponse response = checkIn(id, OLD);
 
@@ -174,9 +175,9 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void checkIn_pausedRollout_assignsNobodyAndOffersNothing() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
-    String early = bucketBelow(1000).iterator().next();
+    String early = bucketBelow(CANARY_CUTOFF).iterator().next();
     checkIn(early, OLD);
     admin.pause(ADMIN, ROLLOUT, "operator");
 
@@ -189,12 +190,12 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void mayDownload_onlyFilesOfTheAssignedRelease() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
-    String in = bucketBelow(1000).iterator().next();
+    String in = bucketBelow(CANARY_CUTOFF).iterator().next();
     String out =
         tokens.keySet().stream()
-            .filter(id -> !bucketBelow(1000).contains(id))
+            .filter(id -> !bucketBelow(CANARY_CUTOFF).contains(id))
             .findFirst()
             .orElseThrow();
     checkInAll();
@@ -206,7 +207,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void errorRate_exactlyAtThreshold_doesNotPause_andOneMoreFailurePauses() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
     report(canary.get(0), UpdateState.FAILED);
@@ -225,7 +226,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void errorRate_beforeMinimumReports_isNotJudged() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
 
@@ -238,7 +239,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void tick_breachAfterSoak_pausesInsteadOfAdvancing() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
     engine.pause(ROLLOUT, "hold");
@@ -257,7 +258,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void tick_soakPassedWithoutNewReports_advancesOnTheClock() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
     for (int i = 0; i < 4; i++) {
@@ -273,7 +274,7 @@ abstract class AbstractStoreBehaviourTest {
     Rollout r = engine.rollout(ROLLOUT);
     assertThat(r.state()).isEqualTo(RolloutState.RUNNING);
     assertThat(r.stageIndex()).isEqualTo(1);
-    assertThat(checkInAll()).hasSize(200);
+    assertThat(checkInAll()).hasSize(100);
   }
 
   @Test
@@ -295,7 +296,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void report_sameIdTwice_isCountedOnce() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     String id = checkInAll().iterator().next();
     Instant at = clock.instant();
@@ -311,7 +312,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void report_olderOutcomeArrivingLate_doesNotOverrideNewerOne() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     String id = checkInAll().iterator().next();
     Instant t0 = clock.instant();
@@ -373,7 +374,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void advance_manualWithBreach_pausesInstead() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
     engine.pause(ROLLOUT, "collect");
@@ -390,7 +391,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void rollback_fleet_offersDowngradeOnlyToDevicesThatMoved() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
     String moved = canary.get(0);
@@ -420,7 +421,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void breach_withAutoRollback_rollsBackInsteadOfPausing() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), true);
     List<String> canary = new ArrayList<>(checkInAll());
 
@@ -435,9 +436,9 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void cancelForDevice_deviceIsOfferedNothingAndNotCounted() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
-    List<String> canary = new ArrayList<>(bucketBelow(1000));
+    List<String> canary = new ArrayList<>(bucketBelow(CANARY_CUTOFF));
     String assigned = canary.get(0);
     String notYet = canary.get(1);
     checkIn(assigned, OLD);
@@ -454,10 +455,10 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void lateRegistration_joinsByBucket() {
-    registerFleet(100);
+    registerFleet(50);
     startedRollout(stages(), false);
     checkInAll();
-    for (int i = 100; i < 300; i++) {
+    for (int i = 50; i < 150; i++) {
       String id = String.format("dev-%03d", i);
       tokens.put(id, admin.registerDevice(ADMIN, id));
     }
@@ -468,12 +469,12 @@ abstract class AbstractStoreBehaviourTest {
         store.assignments(ROLLOUT).stream()
             .map(Assignment::deviceId)
             .collect(Collectors.toCollection(java.util.TreeSet::new));
-    assertThat(assigned).isEqualTo(bucketBelow(1000));
+    assertThat(assigned).isEqualTo(bucketBelow(CANARY_CUTOFF));
   }
 
   @Test
   void reopen_keepsRolloutAssignmentsAndHistory() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     Set<String> before = checkInAll();
     engine.pause(ROLLOUT, "before restart");
@@ -548,7 +549,7 @@ abstract class AbstractStoreBehaviourTest {
 
   @Test
   void metrics_gaugesFollowState() {
-    registerFleet(200);
+    registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
     report(canary.get(0), UpdateState.COMMITTED);
@@ -561,10 +562,10 @@ abstract class AbstractStoreBehaviourTest {
         .contains("edge_update_attempts_total " + canary.size())
         .contains("edge_update_successes_total 1")
         .contains("edge_devices_by_version{version=\"2.0.0\"} 1")
-        .contains("edge_devices_by_version{version=\"1.0.0\"} 199")
+        .contains("edge_devices_by_version{version=\"1.0.0\"} 99")
         .contains("edge_devices_by_state{state=\"COMMITTED\"} 1")
         .contains("edge_rollout_stage{rollout=\"r1\",stage=\"canary\",state=\"RUNNING\"} 0")
-        .contains("edge_rollout_progress_percent{rollout=\"r1\"} 0.5")
+        .contains("edge_rollout_progress_percent{rollout=\"r1\"} 1.0")
         .contains("edge_update_duration_seconds_count 1");
   }
 }
