@@ -12,6 +12,7 @@ import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.delta.internal.Digests;
 import org.edgeota.delta.internal.StreamingPatcher;
+import org.edgeota.delta.internal.TempFiles;
 import org.edgeota.delta.internal.VerifyingSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,7 +151,7 @@ public final class DeltaApplier {
     Path abs = outFile.toAbsolutePath();
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".part");
+      tmp = TempFiles.createSibling(abs);
       ApplyResult result;
       try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         result = apply(oldImage, patch, Sink.of(fc), expectedSize, expectedSha256);

@@ -16,6 +16,7 @@ import java.util.Objects;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.delta.internal.Digests;
+import org.edgeota.delta.internal.TempFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,7 @@ public final class DeltaGenerator {
     Path out = patchOut.toAbsolutePath();
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(out.getParent(), "." + out.getFileName(), ".part");
+      tmp = TempFiles.createSibling(out);
       try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         Diff.diff(oldBytes, newBytes, os);
       }

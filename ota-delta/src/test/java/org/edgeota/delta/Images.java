@@ -5,15 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Seeded generators of firmware-like images and of realistic edits between releases. */
-final class Images {
+/** Seeded generators of firmware-like images and of realistic edits between releases (tests). */
+public final class Images {
   private Images() {}
 
   /**
    * Returns an image made of code-like sections (random words with recurring opcodes), text tables
    * and zero padding, like a firmware image.
    */
-  static byte[] firmware(long seed, int size) {
+  public static byte[] firmware(long seed, int size) {
     SplittableRandom r = new SplittableRandom(seed);
     byte[] img = new byte[size];
     byte[] opcodes = new byte[64];
@@ -43,7 +43,7 @@ final class Images {
    * Returns the next release of an image: scattered small changes (as when addresses move), an
    * inserted block, a deleted block and a moved block.
    */
-  static byte[] nextRelease(byte[] old, long seed) {
+  public static byte[] nextRelease(byte[] old, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     byte[] b = old.clone();
     int scattered = Math.max(1, old.length / 4096);
