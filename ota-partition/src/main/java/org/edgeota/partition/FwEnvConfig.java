@@ -67,8 +67,8 @@ public record FwEnvConfig(List<Location> copies) {
   /**
    * Validates a configuration.
    *
-   * @throws OtaException with {@code BOOT_ENV_CONFIG_INVALID} when there are not one or two copies
-   *     or the two copies differ in size
+   * @throws OtaException with {@code BOOT_ENV_CONFIG_INVALID} when there are not one or two copies,
+   *     or the two copies differ in size or overlap on the same device
    */
   public FwEnvConfig {
     copies = List.copyOf(copies);
@@ -86,6 +86,24 @@ public record FwEnvConfig(List<Location> copies) {
               + copies.get(0).size()
               + ", found "
               + copies.get(1).size());
+    }
+    if (copies.size() == 2) {
+      Location a = copies.get(0);
+      Location b = copies.get(1);
+      boolean sameDevice = a.device().normalize().equals(b.device().normalize());
+      if (sameDevice && a.offset() < b.offset() + b.size() && b.offset() < a.offset() + a.size()) {
+        throw new OtaException(
+            ReasonCode.BOOT_ENV_CONFIG_INVALID,
+            Long.toString(b.offset()),
+            "fw_env.config: expected the two copies not to overlap, found copy 1 at "
+                + a.offset()
+                + " and copy 2 at "
+                + b.offset()
+                + " with size "
+                + a.size()
+                + " on "
+                + a.device());
+      }
     }
   }
 

@@ -85,4 +85,15 @@ class FwEnvConfigTest {
         .isInstanceOf(OtaException.class)
         .hasMessageContaining("found 0");
   }
+
+  @Test
+  void parse_overlappingCopiesOnSameDevice_rejected() {
+    String text = "/dev/mmcblk0 0x0 0x2000\n/dev/mmcblk0 0x1000 0x2000\n";
+
+    assertThatThrownBy(() -> FwEnvConfig.parse(text, Path.of("/")))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("not to overlap")
+        .extracting(e -> ((OtaException) e).reason())
+        .isEqualTo(ReasonCode.BOOT_ENV_CONFIG_INVALID);
+  }
 }

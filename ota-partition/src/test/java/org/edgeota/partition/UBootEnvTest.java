@@ -298,6 +298,48 @@ class UBootEnvTest {
     assertThat(env.read()).containsAllEntriesOf(set);
   }
 
+  /**
+   * Both copies configured through two names of the same file (a symbolic link) land on the same
+   * bytes: the write then cannot become the newer copy, and the read-back must say so rather than
+   * report success.
+   */
+  @Test
+  void update_copiesAliasTheSameBytes_readBackFailsTheWrite() throws IOException {
+    Path img = dir.resolve("env.img");
+    Path alias = Files.createSymbolicLink(dir.resolve("alias.img"), img);
+    FwEnvConfig config =
+        new FwEnvConfig(
+            List.of(
+                new FwEnvConfig.Location(img, 0x200, SIZE, SIZE),
+                new FwEnvConfig.Location(alias, 0x200, SIZE, SIZE)));
+    UBootEnv env = UBootEnv.create(config, Map.of("a", "1"));
+
+    assertThatThrownBy(() -> env.update(Map.of("a", "2"), Set.of()))
+        .isInstanceOf(OtaException.class)
+        .extracting(UBootEnvTest::reasonOf)
+        .isEqualTo(ReasonCode.BOOT_ENV_WRITE_FAILED);
+  }
+
+  /** The second copy lives on a device that refuses writes ({@code /dev/full}: ENOSPC). */
+  @Test
+  void update_targetDeviceFailsWrites_writeFailedAndOldEnvironmentKept() {
+    Path full = Path.of("/dev/full");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "no /dev/full here");
+    Path img = dir.resolve("env.img");
+    UBootEnv.create(FwEnvConfig.redundant(img, 0x200, 0x200 + SIZE, SIZE), Map.of("a", "1"));
+    UBootEnv env =
+        UBootEnv.of(
+            new FwEnvConfig(
+                List.of(
+                    new FwEnvConfig.Location(img, 0x200, SIZE, SIZE),
+                    new FwEnvConfig.Location(full, 0, SIZE, SIZE))));
+
+    assertThatThrownBy(() -> env.update(Map.of("a", "2"), Set.of()))
+        .extracting(UBootEnvTest::reasonOf)
+        .isEqualTo(ReasonCode.BOOT_ENV_WRITE_FAILED);
+    assertThat(env.read()).containsEntry("a", "1");
+  }
+
   // helpers
 
   private void writeRedundantCopy(int index, int flags, String data) throws IOException {
