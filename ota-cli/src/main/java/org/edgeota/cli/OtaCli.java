@@ -16,7 +16,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = OtaCli.VersionProvider.class,
     description = "Edge OTA SDK command-line tool.",
-    subcommands = {CommandLine.HelpCommand.class, DeltaCommand.class, EnvCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DeltaCommand.class,
+      EnvCommand.class,
+      KeygenCommand.class,
+      TrustCommand.class,
+      PackCommand.class,
+      SignCommand.class,
+      VerifyCommand.class,
+      InspectCommand.class
+    })
 public final class OtaCli {
   /** Exit status of a successful command. */
   public static final int EXIT_OK = 0;

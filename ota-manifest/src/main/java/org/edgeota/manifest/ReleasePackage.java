@@ -24,6 +24,7 @@ import org.edgeota.manifest.internal.AtomicFiles;
 import org.edgeota.manifest.internal.Fields;
 import org.edgeota.manifest.internal.Hex;
 import org.edgeota.manifest.internal.ManifestCodec;
+import org.edgeota.manifest.internal.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,20 @@ public final class ReleasePackage {
    */
   public static SignedManifest readManifest(Path dir) {
     return SignedManifest.read(dir.resolve(MANIFEST_FILE));
+  }
+
+  /**
+   * Reads the raw bytes of {@code manifest.json} of a release directory, for {@link
+   * ManifestPolicy#evaluate}; the size is checked before the content is read.
+   *
+   * @param dir the release directory
+   * @return the bytes exactly as stored
+   * @throws OtaException with {@link ReasonCode#MANIFEST_TOO_LARGE} over 1 MiB, or {@link
+   *     ReasonCode#IO_ERROR}
+   */
+  public static byte[] readManifestBytes(Path dir) {
+    return StrictJson.readCapped(
+        dir.resolve(MANIFEST_FILE), SignedManifest.DEFAULT_MAX_BYTES, "manifest");
   }
 
   /**

@@ -1,0 +1,205 @@
+package org.edgeota.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.edgeota.api.Component;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
+import org.edgeota.api.Version;
+import org.edgeota.manifest.ReleasePackage;
+import org.edgeota.manifest.SignedManifest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ota pack}: builds a release directory with an unsigned manifest. */
+@Command(
+    name = "pack",
+    description = {
+      "Copy payloads into a release directory, compute each file's size and SHA-256, and write"
+          + " an unsigned manifest.json. Sign it afterwards with 'ota sign'.",
+      "",
+      "--component NAME=TYPE:FILE[:ORDER[:reboot|noreboot]]",
+      "  TYPE is firmware, application, config or a vendor type. ORDER (install order) defaults"
+          + " to the component's position (1, 2, ...). A reboot is required by default for"
+          + " firmware only.",
+      "--delta NAME=FROMVERSION:BASE:PATCHFILE",
+      "  Adds a bsdiff patch (e.g. from 'ota delta create') to component NAME. It turns the"
+          + " image of release FROMVERSION into this release's payload. BASE is either the"
+          + " 64-digit lower-case hex SHA-256 of that old image or the old image file itself"
+          + " (then hashed). A device uses the patch only if its installed image hashes to BASE.",
+      "",
+      "Exit status: 0 ok, 2 invalid input, 4 I/O failure."
+    })
+final class PackCommand implements Callable<Integer> {
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Duration DEFAULT_LIFETIME = Duration.ofDays(90);
+
+  @Spec CommandSpec spec;
+
+  // No standard help mixin: its -V/--version would clash with the release --version option.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
+
+  @Option(names = "--version", required = true, paramLabel = "V", description = "Release version.")
+  String version;
+
+  @Option(
+      names = "--sequence",
+      required = true,
+      paramLabel = "N",
+      description = "Release sequence: at least 1, higher than every earlier release's.")
+  long sequence;
+
+  @Option(
+      names = "--device-type",
+      required = true,
+      paramLabel = "T",
+      description = "Target device type; repeatable.")
+  List<String> deviceTypes = new ArrayList<>();
+
+  @Option(
+      names = "--component",
+      required = true,
+      paramLabel = "SPEC",
+      description = "NAME=TYPE:FILE[:ORDER[:reboot|noreboot]]; repeatable.")
+  List<String> components = new ArrayList<>();
+
+  @Option(
+      names = "--delta",
+      paramLabel = "SPEC",
+      description = "NAME=FROMVERSION:BASE:PATCHFILE; repeatable.")
+  List<String> deltas = new ArrayList<>();
+
+  @Option(
+      names = "--min-agent-version",
+      paramLabel = "V",
+      description = "Oldest agent allowed to install (default: ${DEFAULT-VALUE}).")
+  String minAgentVersion = "0.0.0";
+
+  @Option(
+      names = "--rollback-version",
+      paramLabel = "V",
+      description = "Version devices return to on a fleet rollback.")
+  String rollbackVersion;
+
+  @Option(
+      names = "--downgrade",
+      description = "Authorise installing over a higher version (fleet rollback).")
+  boolean downgrade;
+
+  @Option(
+      names = "--release-date",
+      paramLabel = "INSTANT",
+      description = "Release date (default: now).")
+  String releaseDate;
+
+  @Option(
+      names = "--expires",
+      paramLabel = "INSTANT",
+      description = "Expiry as a UTC instant, e.g. 2027-01-01T00:00:00Z.")
+  String expires;
+
+  @Option(
+      names = "--expires-in",
+      paramLabel = "DURATION",
+      description = "Expiry as a duration from now, e.g. 90d or P90D (default: 90d).")
+  String expiresIn;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Release directory.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    Clock clock = Clock.systemUTC();
+    ReleasePackage.Builder b =
+        ReleasePackage.builder(clock)
+            .version(Version.parse(version))
+            .sequence(sequence)
+            .downgrade(downgrade)
+            .minAgentVersion(Version.parse(minAgentVersion))
+            .expires(
+                CliSupport.expiry(
+                    expires, expiresIn, clock.instant().plus(DEFAULT_LIFETIME), clock));
+    if (rollbackVersion != null) {
+      b.rollbackVersion(Version.parse(rollbackVersion));
+    }
+    if (releaseDate != null) {
+      b.releaseDate(CliSupport.instant("--release-date", releaseDate));
+    }
+    deviceTypes.forEach(b::deviceType);
+    for (int i = 0; i < components.size(); i++) {
+      addComponent(b, components.get(i), i + 1);
+    }
+    for (String d : deltas) {
+      addDelta(b, d);
+    }
+
+    SignedManifest m = b.pack(out);
+
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "packed %s: version %s, sequence %d, %d component(s); unsigned, run 'ota sign'%n",
+            out, m.release().version(), m.release().sequence(), m.release().components().size());
+    return OtaCli.EXIT_OK;
+  }
+
+  private static void addComponent(ReleasePackage.Builder b, String spec, int position) {
+    int eq = spec.indexOf('=');
+    String[] parts = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", -1);
+    if (eq <= 0 || parts.length < 2 || parts.length > 4 || parts[1].isEmpty()) {
+      throw bad("--component", spec, "NAME=TYPE:FILE[:ORDER[:reboot|noreboot]]");
+    }
+    String name = spec.substring(0, eq);
+    String type = parts[0];
+    int order = position;
+    if (parts.length >= 3) {
+      try {
+        order = Integer.parseInt(parts[2]);
+      } catch (NumberFormatException e) {
+        throw bad("--component", spec, "an integer ORDER after FILE");
+      }
+    }
+    boolean reboot = Component.TYPE_FIRMWARE.equals(type);
+    if (parts.length == 4) {
+      String flag = parts[3].toLowerCase(Locale.ROOT);
+      if (flag.equals("reboot") || flag.equals("true")) {
+        reboot = true;
+      } else if (flag.equals("noreboot") || flag.equals("false")) {
+        reboot = false;
+      } else {
+        throw bad("--component", spec, "'reboot' or 'noreboot' as the last part");
+      }
+    }
+    b.component(name, type, Path.of(parts[1]), order, reboot);
+  }
+
+  private static void addDelta(ReleasePackage.Builder b, String spec) {
+    int eq = spec.indexOf('=');
+    String[] parts = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", -1);
+    if (eq <= 0 || parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
+      throw bad("--delta", spec, "NAME=FROMVERSION:BASE:PATCHFILE");
+    }
+    String base = parts[1];
+    String fromSha = SHA256.matcher(base).matches() ? base : ReleasePackage.sha256(Path.of(base));
+    b.delta(spec.substring(0, eq), Version.parse(parts[0]), fromSha, Path.of(parts[2]));
+  }
+
+  private static OtaException bad(String option, String spec, String expected) {
+    return new OtaException(
+        ReasonCode.INVALID_ARGUMENT,
+        spec,
+        option + ": expected " + expected + ", found '" + spec + "'");
+  }
+}

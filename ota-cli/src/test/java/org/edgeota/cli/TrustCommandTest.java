@@ -1,0 +1,268 @@
+package org.edgeota.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.edgeota.manifest.ManifestSigner;
+import org.edgeota.manifest.PublicKeys;
+import org.edgeota.manifest.SignedManifest;
+import org.edgeota.manifest.SigningKey;
+import org.edgeota.manifest.TrustStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ota keygen} and {@code ota trust init|add|rotate} on temporary directories. */
+class TrustCommandTest {
+  @TempDir Path tmp;
+
+  private StringWriter out;
+  private StringWriter err;
+  private Path keys;
+  private Path trust;
+
+  private int run(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    CommandLine cl = OtaCli.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  private String key(String name) {
+    return keys.resolve(name + ".pem").toString();
+  }
+
+  private String pub(String name) {
+    return keys.resolve(name + ".pub.pem").toString();
+  }
+
+  @BeforeEach
+  void setUp() {
+    keys = tmp.resolve("keys");
+    trust = tmp.resolve("trust.json");
+    for (String name : new String[] {"a", "b", "c", "d"}) {
+      assertThat(run("keygen", "--algorithm", "ed25519", "--out", keys.toString(), "--name", name))
+          .isZero();
+    }
+    assertThat(
+            run(
+                "trust",
+                "init",
+                "--key",
+                pub("a"),
+                "--key",
+                pub("b"),
+                "--threshold",
+                "2",
+                "--sign-key",
+                key("a"),
+                "--sign-key",
+                key("b"),
+                "--out",
+                trust.toString()))
+        .as(err.toString())
+        .isZero();
+  }
+
+  @Test
+  void keygen_printsKeyIdOfWrittenPublicKey() {
+    int status = run("keygen", "--algorithm", "p256", "--out", keys.toString(), "--name", "p");
+
+    String id = PublicKeys.keyId(PublicKeys.readPem(keys.resolve("p.pub.pem")));
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("key id:      " + id).contains("ecdsa-p256-sha256");
+  }
+
+  @Test
+  void keygen_existingName_exitsFourAndKeepsKey() throws Exception {
+    byte[] before = Files.readAllBytes(keys.resolve("a.pem"));
+
+    int status = run("keygen", "--algorithm", "ed25519", "--out", keys.toString(), "--name", "a");
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_IO);
+    assertThat(Files.readAllBytes(keys.resolve("a.pem"))).isEqualTo(before);
+  }
+
+  @Test
+  void keygen_unknownAlgorithm_exitsTwo() {
+    int status = run("keygen", "--algorithm", "rsa", "--out", keys.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("rsa");
+  }
+
+  @Test
+  void init_writesTrustStoreSignedByItsKeys() {
+    TrustStore store = TrustStore.read(trust);
+
+    assertThat(store.version()).isEqualTo(1);
+    assertThat(store.threshold()).isEqualTo(2);
+    assertThat(store.keys()).hasSize(2);
+  }
+
+  @Test
+  void init_signedByFewerThanThreshold_exitsTwoAndWritesNothing() {
+    Path other = tmp.resolve("other.json");
+
+    int status =
+        run(
+            "trust",
+            "init",
+            "--key",
+            pub("a"),
+            "--key",
+            pub("b"),
+            "--threshold",
+            "2",
+            "--sign-key",
+            key("a"),
+            "--out",
+            other.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("TRUST_STORE_INVALID");
+    assertThat(Files.exists(other)).isFalse();
+  }
+
+  @Test
+  void add_signedByThresholdOfOldAndNewKeys_writesNextVersion() {
+    Path next = tmp.resolve("trust-2.json");
+
+    int status =
+        run(
+            "trust",
+            "add",
+            "--trust",
+            trust.toString(),
+            "--key",
+            pub("c"),
+            "--sign-key",
+            key("a"),
+            "--sign-key",
+            key("b"),
+            "--out",
+            next.toString());
+
+    TrustStore rotated =
+        TrustStore.read(trust).rotate(readBytes(next), java.time.Clock.systemUTC());
+    assertThat(status).as(err.toString()).isZero();
+    assertThat(rotated.version()).isEqualTo(2);
+    assertThat(rotated.keys()).hasSize(3);
+  }
+
+  @Test
+  void rotate_signedByTooFewOldKeys_exitsThreeAndWritesNothing() {
+    Path next = tmp.resolve("trust-2.json");
+
+    int status =
+        run(
+            "trust",
+            "rotate",
+            "--trust",
+            trust.toString(),
+            "--remove",
+            keyId("b"),
+            "--add",
+            pub("c"),
+            "--sign-key",
+            key("a"),
+            "--sign-key",
+            key("c"),
+            "--out",
+            next.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
+    assertThat(err.toString()).contains("TRUST_ROTATION_REJECTED");
+    assertThat(Files.exists(next)).isFalse();
+  }
+
+  @Test
+  void rotate_replacingKeys_newStoreVerifiesManifestsOfNewKeysOnly() {
+    Path next = tmp.resolve("trust-2.json");
+
+    int status =
+        run(
+            "trust",
+            "rotate",
+            "--trust",
+            trust.toString(),
+            "--remove",
+            keyId("a"),
+            "--remove",
+            keyId("b"),
+            "--add",
+            pub("c"),
+            "--add",
+            pub("d"),
+            "--threshold",
+            "1",
+            "--sign-key",
+            key("a"),
+            "--sign-key",
+            key("b"),
+            "--sign-key",
+            key("c"),
+            "--out",
+            next.toString());
+
+    TrustStore rotated =
+        TrustStore.read(trust).rotate(readBytes(next), java.time.Clock.systemUTC());
+    SignedManifest byD = ManifestSigner.sign(manifest(), SigningKey.readPem(Path.of(key("d"))));
+    assertThat(status).as(err.toString()).isZero();
+    assertThat(rotated.verifyManifest(byD, java.time.Clock.systemUTC())).hasSize(1);
+  }
+
+  @Test
+  void rotate_removingUnknownKeyId_exitsTwo() {
+    int status =
+        run(
+            "trust",
+            "rotate",
+            "--trust",
+            trust.toString(),
+            "--remove",
+            "0".repeat(64),
+            "--sign-key",
+            key("a"),
+            "--out",
+            tmp.resolve("x.json").toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("0".repeat(64));
+  }
+
+  private String keyId(String name) {
+    return PublicKeys.keyId(PublicKeys.readPem(Path.of(pub(name))));
+  }
+
+  private static byte[] readBytes(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static SignedManifest manifest() {
+    java.time.Instant now = java.time.Instant.now();
+    return SignedManifest.unsigned(
+        new org.edgeota.api.Release(
+            org.edgeota.api.Version.parse("1.0.0"),
+            1,
+            false,
+            now,
+            now.plusSeconds(3600),
+            org.edgeota.api.Version.parse("0.0.0"),
+            java.util.List.of("x"),
+            null,
+            java.util.List.of(
+                new org.edgeota.api.Component(
+                    "fw", "firmware", "fw.img", 1, "a".repeat(64), 1, true, java.util.List.of()))));
+  }
+}
