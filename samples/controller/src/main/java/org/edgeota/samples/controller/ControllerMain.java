@@ -1,0 +1,121 @@
+package org.edgeota.samples.controller;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.edgeota.api.OtaException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line of the reference controller: {@code java -jar ota-controller.jar --config
+ * controller.properties [flags]}. Flags override the file.
+ */
+@Command(
+    name = "ota-controller",
+    mixinStandardHelpOptions = true,
+    description = "Edge OTA reference controller: device API, admin API, artifacts, /metrics.")
+public final class ControllerMain implements Callable<Integer> {
+  @Option(names = "--config", description = "Properties file (see ControllerConfig).")
+  Path configFile;
+
+  @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1).")
+  String bind;
+
+  @Option(names = "--port", description = "TCP port (default 8080; 0 picks a free one).")
+  Integer port;
+
+  @Option(names = "--store", description = "'embedded' (default) or a jdbc:postgresql: URL.")
+  String store;
+
+  @Option(names = "--store-user", description = "PostgreSQL user.")
+  String storeUser;
+
+  @Option(names = "--data-dir", description = "Directory of the embedded store (default data).")
+  Path dataDir;
+
+  @Option(names = "--artifact-dir", description = "Directory of the release directories.")
+  Path artifactDir;
+
+  @Option(names = "--trust-store", description = "Trust store releases must verify against.")
+  Path trustStore;
+
+  @Option(
+      names = "--admin-token-file",
+      description = "File holding the admin token (or set OTA_ADMIN_TOKEN).")
+  Path adminTokenFile;
+
+  @Option(names = "--public-url", description = "Base URL devices reach this controller at.")
+  String publicUrl;
+
+  /**
+   * Runs the controller.
+   *
+   * @param args the command-line arguments
+   */
+  public static void main(String[] args) {
+    CommandLine cl = new CommandLine(new ControllerMain());
+    cl.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          if (e instanceof OtaException oe) {
+            line.getErr().println("ota-controller: " + oe.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    int status = cl.execute(args);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ControllerConfig config = config();
+    ControllerServer server = ControllerServer.start(config, Clock.systemUTC());
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "controller-shutdown"));
+    System.out.println("ota-controller: listening at " + server.baseUri());
+    server.join();
+    return 0;
+  }
+
+  ControllerConfig config() throws java.io.IOException {
+    Properties p =
+        configFile == null ? new Properties() : ControllerConfig.readProperties(configFile);
+    Path base = configFile == null ? Path.of("") : configFile.toAbsolutePath().getParent();
+    String token = System.getenv("OTA_ADMIN_TOKEN");
+    Path tokenFile =
+        adminTokenFile != null
+            ? adminTokenFile
+            : p.getProperty("admin.token.file") == null
+                ? null
+                : base.resolve(p.getProperty("admin.token.file"));
+    if (tokenFile != null) {
+      token = java.nio.file.Files.readString(tokenFile).strip();
+    } else if (token == null) {
+      token = p.getProperty("admin.token");
+    }
+    return new ControllerConfig(
+        bind != null ? bind : p.getProperty("bind"),
+        port != null
+            ? port
+            : Integer.parseInt(
+                p.getProperty("port", Integer.toString(ControllerConfig.DEFAULT_PORT))),
+        store != null ? store : p.getProperty("store"),
+        storeUser != null ? storeUser : p.getProperty("store.user"),
+        System.getenv().getOrDefault("OTA_STORE_PASSWORD", p.getProperty("store.password")),
+        path(base, dataDir, p.getProperty("data.dir", "data")),
+        path(base, artifactDir, p.getProperty("artifact.dir", "artifacts")),
+        path(base, trustStore, p.getProperty("trust.store", "trust-store.json")),
+        token,
+        ControllerConfig.parseDuration("poll.interval", p.getProperty("poll.interval")),
+        ControllerConfig.parseDuration("tick.interval", p.getProperty("tick.interval")),
+        publicUrl != null ? publicUrl : p.getProperty("public.url"));
+  }
+
+  private static Path path(Path base, Path flag, String fromFile) {
+    return flag != null ? flag : base.resolve(fromFile);
+  }
+}
