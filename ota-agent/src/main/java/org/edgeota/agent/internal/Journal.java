@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.edgeota.agent.Transitions;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
@@ -41,6 +42,7 @@ public final class Journal {
   private final Path file;
   private final Clock clock;
   private final ObjectMapper mapper;
+  private final Consumer<String> probe;
   private JournalRecord current;
 
   /**
@@ -50,6 +52,18 @@ public final class Journal {
    * @param clock the clock stamping records
    */
   public Journal(Path stateDir, Clock clock) {
+    this(stateDir, clock, step -> {});
+  }
+
+  /**
+   * Creates a journal that tells an observer about each write, before and after it.
+   *
+   * @param stateDir the agent's state directory
+   * @param clock the clock stamping records
+   * @param probe receives {@code "journal before <STATE>"} and {@code "journal after <STATE>"}
+   */
+  public Journal(Path stateDir, Clock clock, Consumer<String> probe) {
+    this.probe = Objects.requireNonNull(probe, "probe");
     this.file = stateDir.resolve(FILE_NAME);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -156,8 +170,10 @@ public final class Journal {
   private JournalRecord persist(JournalRecord next, long prevRevision) {
     JournalRecord stamped =
         next.toBuilder().revision(prevRevision + 1).updatedAtMillis(clock.millis()).build();
+    probe.accept("journal before " + stamped.state());
     AtomicFiles.write(file, encode(stamped));
     current = stamped;
+    probe.accept("journal after " + stamped.state());
     return stamped;
   }
 

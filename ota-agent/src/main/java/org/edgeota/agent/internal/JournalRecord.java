@@ -29,6 +29,7 @@ import org.edgeota.api.UpdateState;
  * @param highestAcceptedSequence the highest release sequence committed on this device
  * @param committedVersion the version of the committed release
  * @param rolledBackSequence the sequence of the last release rolled back after a trial, or 0
+ * @param firmwareImageSize the byte size of the committed firmware image, or 0 when unknown
  * @param updatedAtMillis when the record was written, epoch milliseconds of the agent's clock
  */
 public record JournalRecord(
@@ -50,6 +51,7 @@ public record JournalRecord(
     long highestAcceptedSequence,
     String committedVersion,
     long rolledBackSequence,
+    long firmwareImageSize,
     long updatedAtMillis) {
 
   /** Checks the required fields and copies the collections. */
@@ -86,6 +88,7 @@ public record JournalRecord(
         null,
         highestAcceptedSequence,
         committedVersion,
+        0,
         0,
         0);
   }
@@ -129,6 +132,7 @@ public record JournalRecord(
     private long highestAcceptedSequence;
     private String committedVersion;
     private long rolledBackSequence;
+    private long firmwareImageSize;
     private long updatedAtMillis;
 
     Builder(JournalRecord r) {
@@ -150,6 +154,7 @@ public record JournalRecord(
       highestAcceptedSequence = r.highestAcceptedSequence;
       committedVersion = r.committedVersion;
       rolledBackSequence = r.rolledBackSequence;
+      firmwareImageSize = r.firmwareImageSize;
       updatedAtMillis = r.updatedAtMillis;
     }
 
@@ -355,6 +360,17 @@ public record JournalRecord(
     }
 
     /**
+     * Sets the committed firmware image size.
+     *
+     * @param v the size in bytes, or 0 when unknown
+     * @return this builder
+     */
+    public Builder firmwareImageSize(long v) {
+      firmwareImageSize = v;
+      return this;
+    }
+
+    /**
      * Sets the write time.
      *
      * @param v epoch milliseconds
@@ -412,6 +428,7 @@ public record JournalRecord(
           highestAcceptedSequence,
           committedVersion,
           rolledBackSequence,
+          firmwareImageSize,
           updatedAtMillis);
     }
   }

@@ -1,0 +1,307 @@
+package org.edgeota.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.edgeota.agent.SimulatedDevice.check;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.edgeota.api.Component;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
+import org.edgeota.api.Slot;
+import org.edgeota.api.UpdateState;
+import org.edgeota.api.spi.BootEnv;
+import org.edgeota.api.spi.HealthCheck;
+import org.edgeota.health.HealthRunner;
+import org.edgeota.partition.BootScheme;
+import org.edgeota.partition.UBootEnv;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpdateAgentTest {
+  @TempDir Path tmp;
+
+  private final Power power = new Power();
+
+  @Test
+  void runCycle_healthyRelease_installsRebootsAndCommits() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    d.powerOn();
+
+    CycleResult cycle = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    Slot booted = d.powerOn().booted().orElseThrow();
+    PostBootResult post = d.agent(ctl, power, List.of(check("svc", true))).build().afterBoot();
+
+    assertThat(cycle.state()).isEqualTo(UpdateState.REBOOTING);
+    assertThat(cycle.rebootRequested()).isTrue();
+    assertThat(booted).isEqualTo(Slot.B);
+    assertThat(post.state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.COMMITTED);
+    BootScheme scheme = d.scheme();
+    assertThat(scheme.inTrial()).isFalse();
+    assertThat(scheme.bootedSlot()).isEqualTo(Slot.B);
+    assertThat(d.slotImage(Slot.B, d.releases.image2.length)).isEqualTo(d.releases.image2);
+    assertThat(d.slotImage(Slot.A, d.releases.image1.length)).isEqualTo(d.releases.image1);
+    assertThat(d.appVersion()).isEqualTo("2");
+    assertThat(d.config().toString()).isEqualTo("{\"release\":\"2\",\"user\":\"mine\"}");
+  }
+
+  @Test
+  void runCycle_afterCommit_offersNothingAndReportsInstalledVersion() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    updateAndBoot(d, ctl, true);
+
+    CycleResult next = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(next.state()).isEqualTo(UpdateState.IDLE);
+    assertThat(next.rebootRequested()).isFalse();
+  }
+
+  @Test
+  void afterBoot_healthCheckFails_marksBadSwitchesBackAndReportsRollback() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+
+    PostBootResult post = updateAndBoot(d, ctl, false);
+    Slot after = d.powerOn().booted().orElseThrow();
+    PostBootResult settle = d.agent(ctl, power, List.of(check("svc", true))).build().afterBoot();
+
+    assertThat(post.state()).isEqualTo(UpdateState.ROLLED_BACK);
+    assertThat(post.reason()).isEqualTo(ReasonCode.HEALTH_CHECK_FAILED);
+    assertThat(post.rebootRequested()).isTrue();
+    assertThat(post.health().healthy()).isFalse();
+    assertThat(after).isEqualTo(Slot.A);
+    assertThat(settle.state()).isEqualTo(UpdateState.ROLLED_BACK);
+    assertThat(d.agent(ctl, power, List.of()).build().journaledState()).isEqualTo(UpdateState.IDLE);
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.ROLLED_BACK);
+    assertThat(d.appVersion()).isEqualTo("1");
+    assertThat(d.config().get("release").asText()).isEqualTo("1");
+    assertThat(d.scheme().inTrial()).isFalse();
+  }
+
+  @Test
+  void afterBoot_bootloaderFellBack_reportsRolledBack() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    for (int i = 0; i < 4; i++) {
+      d.powerOn();
+    }
+
+    PostBootResult post = d.agent(ctl, power, List.of(check("svc", true))).build().afterBoot();
+
+    assertThat(post.state()).isEqualTo(UpdateState.ROLLED_BACK);
+    assertThat(post.detail()).contains("fell back");
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.ROLLED_BACK);
+    assertThat(d.appVersion()).isEqualTo("1");
+  }
+
+  @Test
+  void runCycle_unknownComponentType_failsBeforeAnythingIsInstalledOrDownloaded() throws Exception {
+    Component vendor =
+        SimulatedDevice.component("modem", "modem-firmware", "modem.bin", new byte[] {1}, 0, false);
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases(List.of(vendor)));
+    StubController ctl = controller(d);
+    byte[] slotB = Files.readAllBytes(d.slotFiles.get(Slot.B));
+    d.powerOn();
+
+    CycleResult cycle = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(cycle.state()).isEqualTo(UpdateState.FAILED);
+    assertThat(cycle.reason()).isEqualTo(ReasonCode.COMPONENT_TYPE_UNKNOWN);
+    assertThat(cycle.detail()).contains("modem-firmware");
+    assertThat(ctl.downloads).isEmpty();
+    assertThat(Files.readAllBytes(d.slotFiles.get(Slot.B))).isEqualTo(slotB);
+    assertThat(d.appVersion()).isEqualTo("1");
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.FAILED);
+  }
+
+  @Test
+  void runCycle_manifestSignedByUnknownKey_isRefusedBeforeAnyDownload() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    String tampered = d.releases.manifest.replace("\"2.0.0\"", "\"2.0.1\"");
+    StubController ctl = new StubController(tampered, "2.0.1", d.releases.artifacts, null);
+    d.powerOn();
+
+    CycleResult cycle = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(cycle.state()).isEqualTo(UpdateState.FAILED);
+    assertThat(cycle.reason().name()).startsWith("SIGNATURE");
+    assertThat(ctl.downloads).isEmpty();
+  }
+
+  @Test
+  void runCycle_controllerUnreachable_staysIdleWithTransportReason() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    ctl.offline = true;
+    d.powerOn();
+
+    CycleResult cycle = d.agent(ctl, power, List.of()).build().runCycle();
+
+    assertThat(cycle.state()).isEqualTo(UpdateState.IDLE);
+    assertThat(cycle.reason()).isEqualTo(ReasonCode.TRANSPORT_ERROR);
+  }
+
+  @Test
+  void afterBoot_healthPassesOnlyAfterDelay_commitsOnRetry() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    d.powerOn();
+    long startedAt = System.nanoTime();
+    HealthCheck slowStarter =
+        new HealthCheck() {
+          @Override
+          public String name() {
+            return "slow-service";
+          }
+
+          @Override
+          public boolean critical() {
+            return true;
+          }
+
+          @Override
+          public Duration timeout() {
+            return Duration.ofSeconds(2);
+          }
+
+          @Override
+          public Result check() {
+            boolean up = System.nanoTime() - startedAt > Duration.ofMillis(300).toNanos();
+            return up ? Result.pass("listening") : Result.fail("not yet listening");
+          }
+        };
+    HealthRunner runner =
+        HealthRunner.builder()
+            .check(slowStarter)
+            .retries(10)
+            .retryDelay(Duration.ofMillis(100))
+            .build();
+
+    PostBootResult post = d.agent(ctl, power, List.of()).healthRunner(runner).build().afterBoot();
+
+    assertThat(post.state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(post.health().results().get(0).attempts()).isGreaterThan(1);
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.COMMITTED);
+  }
+
+  @Test
+  void afterBoot_commitWriteFails_isRetriedAndNeverReportedAsSuccess() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    d.powerOn();
+    AtomicInteger failuresLeft = new AtomicInteger(4);
+    BootEnv flaky = failingCommits(UBootEnv.of(d.envConfig), failuresLeft);
+    UpdateAgent.Builder builder = d.agent(ctl, power, List.of(check("svc", true)));
+
+    PostBootResult first =
+        builder.bootScheme(BootScheme.of(flaky)).commitAttempts(3).build().afterBoot();
+    boolean trialAfterFirst = d.scheme().inTrial();
+    PostBootResult second =
+        d.agent(ctl, power, List.of(check("svc", true)))
+            .bootScheme(BootScheme.of(flaky))
+            .build()
+            .afterBoot();
+
+    assertThat(first.state()).isEqualTo(UpdateState.TRIAL);
+    assertThat(first.reason()).isEqualTo(ReasonCode.COMMIT_FAILED);
+    assertThat(trialAfterFirst).isTrue();
+    assertThat(second.state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.COMMITTED);
+    assertThat(d.scheme().inTrial()).isFalse();
+    assertThat(d.scheme().bootedSlot()).isEqualTo(Slot.B);
+  }
+
+  @Test
+  void runCycle_controllerRejectsReportThreeTimes_reportIsDeliveredOnceLater() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    ctl.rejectNextReports = 3;
+
+    updateAndBoot(d, ctl, true);
+    for (int i = 0; i < 4; i++) {
+      d.clock.advance(Duration.ofSeconds(10));
+      d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    }
+
+    assertThat(ctl.deliveries).isEqualTo(4);
+    assertThat(ctl.counted).hasSize(1);
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.COMMITTED);
+    assertThat(d.agent(ctl, power, List.of()).build().outbox().pending()).isEmpty();
+  }
+
+  @Test
+  void runCycle_corruptJournal_isQuarantinedAndReported() throws Exception {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    Files.createDirectories(d.stateDir);
+    Files.writeString(d.stateDir.resolve("journal.json"), "{\"format\":1,\"record\":");
+    d.powerOn();
+
+    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(ctl.counted.values())
+        .anySatisfy(r -> assertThat(r.reason()).isEqualTo("JOURNAL_CORRUPT"));
+    try (var files = Files.list(d.stateDir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .anyMatch(n -> n.startsWith("journal.json.corrupt-"));
+    }
+  }
+
+  @Test
+  void runCycle_rolledBackRelease_isNotInstalledAgain() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    updateAndBoot(d, ctl, false);
+    d.powerOn();
+    d.agent(ctl, power, List.of()).build().afterBoot();
+    StubController again = controller(d);
+
+    CycleResult cycle = d.agent(again, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(cycle.state()).isEqualTo(UpdateState.IDLE);
+    assertThat(cycle.detail()).contains("rolled back");
+    assertThat(again.downloads).isEmpty();
+  }
+
+  private PostBootResult updateAndBoot(SimulatedDevice d, StubController ctl, boolean healthy) {
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", healthy))).build().runCycle();
+    d.powerOn();
+    return d.agent(ctl, power, List.of(check("svc", healthy))).build().afterBoot();
+  }
+
+  private static StubController controller(SimulatedDevice d) {
+    return new StubController(d.releases.manifest, "2.0.0", d.releases.artifacts, null);
+  }
+
+  /** An environment whose writes clearing the trial flag fail a number of times. */
+  private static BootEnv failingCommits(BootEnv env, AtomicInteger failuresLeft) {
+    return new BootEnv() {
+      @Override
+      public java.util.Map<String, String> read() {
+        return env.read();
+      }
+
+      @Override
+      public void update(java.util.Map<String, String> set, java.util.Set<String> unset) {
+        if ("0".equals(set.get("upgrade_available")) && failuresLeft.getAndDecrement() > 0) {
+          throw new OtaException(
+              ReasonCode.BOOT_ENV_WRITE_FAILED, "env", "read-back differs from what was written");
+        }
+        env.update(set, unset);
+      }
+    };
+  }
+}
