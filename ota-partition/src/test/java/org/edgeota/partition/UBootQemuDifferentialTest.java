@@ -193,7 +193,6 @@ class UBootQemuDifferentialTest {
             3,
             List.of(
                 act(d -> d.scheme().prepareTrial(Slot.B)),
-                set("note", "newer copy, not in trial"),
                 act(d -> d.env().update(Map.of("upgrade_available", "0"), Set.of())),
                 corruptCopy(0),
                 boot(Slot.B),
@@ -232,6 +231,11 @@ class UBootQemuDifferentialTest {
             20,
             List.of(
                 act(d -> d.scheme().prepareTrial(Slot.B)), set("bootcount", "9"), boot(Slot.B))),
+        new Scenario(
+            "bootlimit 0: counting without fallback",
+            false,
+            0,
+            List.of(act(d -> d.scheme().prepareTrial(Slot.B)), boot(Slot.B))),
         new Scenario(
             "agent marks the trial bad and switches back",
             true,
