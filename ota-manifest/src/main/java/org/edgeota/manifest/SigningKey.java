@@ -98,7 +98,7 @@ public final class SigningKey {
    * @return the PEM text
    */
   public String privatePem() {
-    return Pem.encode(Pem.PRIVATE_KEY, privateKey.getEncoded());
+    return Pem.encode(Pem.PRIVATE_KEY, Crypto.encodePrivate(privateKey));
   }
 
   /**

@@ -14,6 +14,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -137,6 +138,24 @@ public final class Crypto {
       return new KeyPair(decodePublic(pub.getEncoded()), priv);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw keyInvalid("private key", "cannot decode " + algorithm.wireName() + " key: " + e, e);
+    }
+  }
+
+  /**
+   * Encodes a private key as PKCS#8 version 1 (RFC 5208/8410), the form OpenSSL and most tools
+   * read; BouncyCastle's default for Ed25519 is version 2 with the public key attached, which
+   * OpenSSL 3.0 refuses.
+   *
+   * @param key the private key
+   * @return the DER PrivateKeyInfo
+   */
+  public static byte[] encodePrivate(PrivateKey key) {
+    try {
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+      return new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), info.parsePrivateKey())
+          .getEncoded(ASN1Encoding.DER);
+    } catch (java.io.IOException e) {
+      throw keyInvalid("private key", "cannot encode as PKCS#8: " + e, e);
     }
   }
 
