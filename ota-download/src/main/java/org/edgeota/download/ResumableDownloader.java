@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
@@ -90,6 +91,7 @@ public final class ResumableDownloader {
     private Duration progressInterval = Duration.ofMillis(250);
     private Clock clock = Clock.systemUTC();
     private Function<URI, Map<String, String>> headers = uri -> Map.of();
+    private Executor flushExecutor;
 
     private Builder() {}
 
@@ -194,6 +196,18 @@ public final class ResumableDownloader {
       return this;
     }
 
+    /**
+     * Sets the executor that forces the partial file to disk in the background while the download
+     * goes on; by default each download uses one thread of its own.
+     *
+     * @param value the executor
+     * @return this builder
+     */
+    public Builder flushExecutor(Executor value) {
+      this.flushExecutor = Objects.requireNonNull(value, "flushExecutor");
+      return this;
+    }
+
     /** Sets extra headers per request URI (the transport client adds its credentials here). */
     Builder headers(Function<URI, Map<String, String>> value) {
       this.headers = Objects.requireNonNull(value, "headers");
@@ -239,7 +253,8 @@ public final class ResumableDownloader {
               requestTimeout,
               checkpointInterval,
               progressInterval,
-              headers));
+              headers,
+              flushExecutor));
     }
 
     static HttpClient defaultClient(Duration connectTimeout) {

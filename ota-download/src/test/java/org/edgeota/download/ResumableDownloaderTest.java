@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.spi.ArtifactRequest;
@@ -281,5 +283,39 @@ class ResumableDownloaderTest {
               assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("maxBytesPerSecond");
             });
+  }
+
+  @Test
+  void download_largerThanCheckpointSize_flushesInBackgroundAndStillVerifies() throws Exception {
+    byte[] big = Artifacts.bytes(6 << 20, 77);
+    server.stubFor(
+        get("/big.bin")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("ETag", ETAG)
+                    .withBody(big)
+                    .withChunkedDribbleDelay(12, 600)));
+    ExecutorService flusher = Executors.newSingleThreadExecutor();
+    List<DownloadProgress> events = new CopyOnWriteArrayList<>();
+    try {
+      ResumableDownloader d =
+          ResumableDownloader.builder()
+              .checkpointInterval(Duration.ofMillis(1))
+              .progressInterval(Duration.ZERO)
+              .flushExecutor(flusher)
+              .build();
+      ArtifactRequest r =
+          new ArtifactRequest(
+              URI.create(server.baseUrl() + "/big.bin"), big.length, Artifacts.sha256(big));
+
+      d.download(r, dir.resolve("big.bin"), events::add);
+    } finally {
+      flusher.shutdown();
+    }
+
+    assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(big);
+    assertThat(events).extracting(DownloadProgress::bytes).isSorted();
+    assertThat(events.get(events.size() - 1).eta()).isEqualTo(Duration.ZERO);
   }
 }

@@ -14,12 +14,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Design: the JDK's {@code ofInputStream()} blocks its reader without a time limit, so a server
  * that stops sending would hold a download forever. Here the reader polls with a timeout and checks
- * throughput and deadline between polls. One item is requested at a time, so at most one batch of
- * the client's buffers is held in memory (backpressure).
+ * throughput and deadline between polls. At most {@value #PREFETCH} batches of the client's buffers
+ * are asked for ahead of the reader, which bounds the memory held (backpressure) while the reader
+ * and the client's threads work at the same time.
  */
 public final class BodyQueue implements Flow.Subscriber<List<ByteBuffer>> {
   /** Returned by {@link #poll} when the body ended normally. */
   public static final Object END = new Object();
+
+  /** How many batches are asked for ahead of the reader; bounds the memory held. */
+  private static final int PREFETCH = 16;
 
   private final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
   private volatile Flow.Subscription subscription;
@@ -31,7 +35,7 @@ public final class BodyQueue implements Flow.Subscriber<List<ByteBuffer>> {
     if (cancelled) {
       s.cancel();
     } else {
-      s.request(1);
+      s.request(PREFETCH);
     }
   }
 

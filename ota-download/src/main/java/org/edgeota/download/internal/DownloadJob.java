@@ -1,6 +1,7 @@
 package org.edgeota.download.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -79,6 +85,8 @@ public final class DownloadJob {
    * @param checkpointInterval how often progress is made durable
    * @param progressInterval how often progress events are sent
    * @param headers extra request headers for a URI (for example authorization)
+   * @param flushExecutor runs the periodic forcing of the partial file while the download goes on,
+   *     or {@code null} for one thread of the job's own
    */
   public record Settings(
       HttpClient client,
@@ -91,7 +99,8 @@ public final class DownloadJob {
       Duration requestTimeout,
       Duration checkpointInterval,
       Duration progressInterval,
-      Function<URI, Map<String, String>> headers) {}
+      Function<URI, Map<String, String>> headers,
+      Executor flushExecutor) {}
 
   private final Settings settings;
   private final Clock clock;
@@ -106,6 +115,9 @@ public final class DownloadJob {
   private FileChannel channel;
   private long offset;
   private long durableOffset;
+  private Executor flushExecutor;
+  private ExecutorService ownExecutor;
+  private CompletableFuture<Long> flushing;
   private long bestDurableOffset;
   private Validator validator;
   private Instant deadline;
@@ -171,6 +183,7 @@ public final class DownloadJob {
   public Path run() {
     validateRequest();
     deadline = clock.instant().plus(settings.deadline());
+    flushExecutor = settings.flushExecutor();
     try {
       Files.createDirectories(target.getParent());
       if (Files.exists(target)) {
@@ -195,7 +208,11 @@ public final class DownloadJob {
           what + ": expected to write " + partial + ", failed: " + e.getMessage(),
           e);
     } finally {
+      awaitFlushQuietly();
       closeChannel();
+      if (ownExecutor != null) {
+        ownExecutor.shutdown();
+      }
     }
   }
 
@@ -268,6 +285,7 @@ public final class DownloadJob {
   }
 
   private void restart() throws IOException {
+    awaitFlush();
     if (channel == null) {
       channel =
           FileChannel.open(
@@ -652,15 +670,89 @@ public final class DownloadJob {
     }
   }
 
+  /**
+   * Starts making progress durable in the background when due, so that the disk writes back while
+   * the network keeps delivering; at most one such flush runs at a time, and every step that
+   * truncates, deletes, renames or closes waits for it first.
+   */
   private void maybeCheckpoint() throws IOException {
+    if (flushing != null) {
+      if (!flushing.isDone()) {
+        return;
+      }
+      awaitFlush();
+    }
     Instant now = clock.instant();
-    if (offset - durableOffset >= MIN_CHECKPOINT_BYTES
-        && Duration.between(lastCheckpoint, now).compareTo(settings.checkpointInterval()) >= 0) {
-      saveProgress();
+    if (validator == null
+        || offset - durableOffset < MIN_CHECKPOINT_BYTES
+        || Duration.between(lastCheckpoint, now).compareTo(settings.checkpointInterval()) < 0) {
+      return;
+    }
+    lastCheckpoint = now;
+    PartialState state =
+        new PartialState(
+            PartialState.FORMAT,
+            request.sha256(),
+            request.size(),
+            offset,
+            validator.kind(),
+            validator.value());
+    FileChannel ch = channel;
+    flushing =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                ch.force(false);
+                state.write(sidecar);
+                return state.offset();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            executor());
+  }
+
+  private Executor executor() {
+    if (flushExecutor == null) {
+      ownExecutor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "ota-download-flush");
+                t.setDaemon(true);
+                return t;
+              });
+      flushExecutor = ownExecutor;
+    }
+    return flushExecutor;
+  }
+
+  private void awaitFlush() throws IOException {
+    CompletableFuture<Long> f = flushing;
+    if (f == null) {
+      return;
+    }
+    flushing = null;
+    try {
+      durableOffset = Math.max(durableOffset, f.join());
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IOException("flushing " + partial + " failed", cause);
+    }
+  }
+
+  private void awaitFlushQuietly() {
+    try {
+      awaitFlush();
+    } catch (IOException e) {
+      LOG.warn("{}: could not record progress: {}", what, e.toString());
     }
   }
 
   private void saveProgress() throws IOException {
+    awaitFlush();
     lastCheckpoint = clock.instant();
     if (validator == null || offset == durableOffset) {
       return;
@@ -724,6 +816,7 @@ public final class DownloadJob {
   }
 
   private Path finishIfVerified() throws IOException {
+    awaitFlush();
     channel.force(true);
     MessageDigest copy;
     try {
@@ -751,6 +844,7 @@ public final class DownloadJob {
   }
 
   private void discard() throws IOException {
+    awaitFlushQuietly();
     closeChannel();
     Files.deleteIfExists(sidecar);
     Files.deleteIfExists(partial);

@@ -1,0 +1,238 @@
+package org.edgeota.download.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.edgeota.api.spi.ArtifactRequest;
+import org.edgeota.download.ResumableDownloader;
+import org.edgeota.download.RetryPolicy;
+
+/**
+ * Downloads a large file from Jetty 12 on loopback with {@link ResumableDownloader} (in a child JVM
+ * limited to {@code -Xmx64m}) and with {@code curl}, alternately, and prints throughput, ratio,
+ * peak heap and peak RSS as a Markdown table. Not a test: run it by hand (see {@code
+ * docs/benchmarks.md}).
+ *
+ * <p>Arguments: {@code [sizeMiB [rounds [workDir]]]}, defaults 1024, 3 and a temporary directory.
+ */
+public final class DownloadBenchmark {
+  private DownloadBenchmark() {}
+
+  /**
+   * Runs the benchmark, or (with {@code client} as the first argument) one download in this JVM.
+   *
+   * @param args see the class comment
+   * @throws Exception when anything fails
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("client")) {
+      client(args);
+      return;
+    }
+    long sizeMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Path work =
+        args.length > 2
+            ? Files.createDirectories(Path.of(args[2]))
+            : Files.createTempDirectory("ota-bench");
+    Path served = Files.createDirectories(work.resolve("served"));
+    Path file = served.resolve("payload.bin");
+    long size = sizeMiB << 20;
+    System.out.printf(Locale.ROOT, "writing %d MiB test file ...%n", sizeMiB);
+    String sha = writePayload(file, size);
+
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ResourceHandler resources = new ResourceHandler();
+    resources.setBaseResource(ResourceFactory.of(server).newResource(served));
+    server.setHandler(resources);
+    server.start();
+    String url = "http://127.0.0.1:" + connector.getLocalPort() + "/payload.bin";
+    try {
+      List<double[]> ours = new ArrayList<>();
+      List<double[]> curl = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        ours.add(runOurs(url, size, sha, work.resolve("ours.bin")));
+        curl.add(runCurl(url, work.resolve("curl.bin"), size));
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: ours %.0f MiB/s (heap %.1f MiB, RSS %.1f MiB), curl %.0f MiB/s (RSS %.1f MiB)%n",
+            r + 1,
+            ours.get(r)[0],
+            ours.get(r)[1],
+            ours.get(r)[2],
+            curl.get(r)[0],
+            curl.get(r)[2]);
+      }
+      report(sizeMiB, rounds, ours, curl);
+    } finally {
+      server.stop();
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static String writePayload(Path file, long size) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    SplittableRandom random = new SplittableRandom(20261204L);
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long written = 0; written < size; written += chunk.length) {
+        for (int i = 0; i < chunk.length; i += 8) {
+          long v = random.nextLong();
+          for (int j = 0; j < 8; j++) {
+            chunk[i + j] = (byte) (v >>> (8 * j));
+          }
+        }
+        md.update(chunk);
+        out.write(chunk);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** Returns {MiB/s, peak heap MiB, peak RSS MiB}. */
+  private static double[] runOurs(String url, long size, String sha, Path out) throws Exception {
+    Files.deleteIfExists(out);
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DownloadBenchmark.class.getName(),
+                "client",
+                url,
+                String.valueOf(size),
+                sha,
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes()).trim();
+    if (p.waitFor() != 0) {
+      throw new IOException("client failed: " + output);
+    }
+    String[] last = output.lines().reduce((a, b) -> b).orElseThrow().split(" ");
+    double seconds = Long.parseLong(last[0]) / 1e9;
+    Files.deleteIfExists(out);
+    return new double[] {
+      (size / 1048576.0) / seconds,
+      Long.parseLong(last[1]) / 1048576.0,
+      Long.parseLong(last[2]) / 1024.0
+    };
+  }
+
+  /** Returns {MiB/s, 0, peak RSS MiB} of curl writing to a file. */
+  private static double[] runCurl(String url, Path out, long size) throws Exception {
+    Files.deleteIfExists(out);
+    Path rss = out.resolveSibling("curl.rss");
+    long start = System.nanoTime();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/time",
+                "-f",
+                "%M",
+                "-o",
+                rss.toString(),
+                "curl",
+                "-sS",
+                "-o",
+                out.toString(),
+                url)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IOException("curl failed: " + output);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (Files.size(out) != size) {
+      throw new IOException("curl wrote " + Files.size(out) + " bytes");
+    }
+    Files.deleteIfExists(out);
+    long rssKb =
+        Long.parseLong(Files.readString(rss).trim().lines().reduce((a, b) -> b).orElse("0"));
+    return new double[] {(size / 1048576.0) / seconds, 0, rssKb / 1024.0};
+  }
+
+  private static void client(String[] args) throws Exception {
+    URI uri = URI.create(args[1]);
+    long size = Long.parseLong(args[2]);
+    String sha = args[3];
+    Path out = Path.of(args[4]);
+    ResumableDownloader downloader =
+        ResumableDownloader.builder()
+            .retryPolicy(RetryPolicy.none())
+            .deadline(Duration.ofMinutes(10))
+            .build();
+    long start = System.nanoTime();
+    downloader.download(new ArtifactRequest(uri, size, sha), out, null);
+    long elapsed = System.nanoTime() - start;
+    long heap = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        heap += pool.getPeakUsage().getUsed();
+      }
+    }
+    long hwmKb = 0;
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        hwmKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    System.out.println(elapsed + " " + heap + " " + hwmKb);
+  }
+
+  private static void report(long sizeMiB, int rounds, List<double[]> ours, List<double[]> curl) {
+    double oursMedian = median(ours, 0);
+    double curlMedian = median(curl, 0);
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "%s, %d MiB over loopback from Jetty 12, %d alternating rounds (medians):%n%n",
+        LocalDate.now(ZoneOffset.UTC),
+        sizeMiB,
+        rounds);
+    System.out.println("| client | throughput | ratio to curl | peak heap | peak RSS |");
+    System.out.println("|---|---|---|---|---|");
+    System.out.printf(
+        Locale.ROOT,
+        "| ResumableDownloader (-Xmx64m, inline SHA-256, fsync) | %.0f MiB/s | %.2f | %.1f MiB"
+            + " | %.1f MiB |%n",
+        oursMedian,
+        oursMedian / curlMedian,
+        median(ours, 1),
+        median(ours, 2));
+    System.out.printf(
+        Locale.ROOT,
+        "| curl -o (no digest) | %.0f MiB/s | 1.00 | n/a | %.1f MiB |%n",
+        curlMedian,
+        median(curl, 2));
+  }
+
+  private static double median(List<double[]> rows, int column) {
+    double[] values = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+    return values[values.length / 2];
+  }
+}
