@@ -1,5 +1,7 @@
 package org.edgeota.partition;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -53,11 +55,19 @@ public final class BootScheme {
      * Validates the names.
      *
      * @throws OtaException with {@code BOOT_ENV_NAME_INVALID} for an invalid name, or {@code
-     *     INVALID_ARGUMENT} when both slot values are equal
+     *     INVALID_ARGUMENT} when two names or both slot values are equal
      */
     public Variables {
-      for (String n : new String[] {slot, bootcount, bootlimit, upgradeAvailable, altbootcmd}) {
+      String[] names = {slot, bootcount, bootlimit, upgradeAvailable, altbootcmd};
+      for (String n : names) {
         EnvFormat.checkName(n);
+      }
+      if (new HashSet<>(Arrays.asList(names)).size() != names.length) {
+        throw new OtaException(
+            ReasonCode.INVALID_ARGUMENT,
+            String.join(",", names),
+            "boot scheme variable names: expected five different names, found "
+                + String.join(", ", names));
       }
       EnvFormat.checkValue(slot, slotA);
       EnvFormat.checkValue(slot, slotB);
@@ -161,10 +171,25 @@ public final class BootScheme {
    * Selects a slot for a trial boot in one write: the slot variable, {@code upgrade_available=1},
    * {@code bootcount=0}. Call it only after the slot's image has been verified.
    *
+   * <p>Repeating the call for the slot already under trial is allowed (an agent that crashed after
+   * the write may redo it); asking for a trial of the selected slot outside a trial is refused,
+   * because the fallback would then be the slot that was never verified.
+   *
    * @param target the slot to try at the next power-on
-   * @throws OtaException as {@link BootEnv#update} does
+   * @throws OtaException with {@code ILLEGAL_TRANSITION} when {@code target} is the selected slot
+   *     and no trial is in progress, or as {@link BootEnv#update} does
    */
   public void prepareTrial(Slot target) {
+    Map<String, String> now = env.read();
+    if (!trial(now) && vars.slotOf(now.get(vars.slot())).filter(target::equals).isPresent()) {
+      throw new OtaException(
+          ReasonCode.ILLEGAL_TRANSITION,
+          target.toString(),
+          "trial slot: expected the slot other than the selected slot "
+              + target
+              + ", found "
+              + target);
+    }
     env.update(
         Map.of(
             vars.slot(), vars.valueOf(target),

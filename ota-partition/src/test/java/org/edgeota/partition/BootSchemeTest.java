@@ -93,6 +93,38 @@ class BootSchemeTest {
   }
 
   @Test
+  void prepareTrial_selectedSlotOutsideTrial_refusedNothingWritten() throws IOException {
+    BootScheme scheme = BootScheme.of(env(3));
+    byte[] before = Files.readAllBytes(dir.resolve("env.img"));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> scheme.prepareTrial(Slot.A))
+        .extracting(e -> ((OtaException) e).reason())
+        .isEqualTo(ReasonCode.ILLEGAL_TRANSITION);
+    assertThat(Files.readAllBytes(dir.resolve("env.img"))).isEqualTo(before);
+  }
+
+  @Test
+  void prepareTrial_repeatedForSlotUnderTrial_allowed() {
+    BootScheme scheme = BootScheme.of(env(3));
+    scheme.prepareTrial(Slot.B);
+
+    scheme.prepareTrial(Slot.B);
+
+    assertThat(scheme.inTrial()).isTrue();
+    assertThat(scheme.committedSlot()).isEqualTo(Slot.A);
+  }
+
+  @Test
+  void variables_twoRolesShareOneName_refused() {
+    assertThatThrownBy(
+            () ->
+                new BootScheme.Variables(
+                    "slot", "A", "B", "slot", "bootlimit", "upgrade_available", "altbootcmd"))
+        .extracting(e -> ((OtaException) e).reason())
+        .isEqualTo(ReasonCode.INVALID_ARGUMENT);
+  }
+
+  @Test
   void ubootNumber_readsLeadingDecimalDigitsLikeUBootTest() {
     assertThat(BootScheme.ubootNumber(null)).isZero();
     assertThat(BootScheme.ubootNumber("")).isZero();
