@@ -110,9 +110,8 @@ class OpenSslInteropTest {
   }
 
   /**
-   * Regression: Ed25519 private keys were written as PKCS#8 version 2 with the public key
-   * attached (BouncyCastle's default), which OpenSSL 3.0 refused to read; they are now written
-   * as version 1.
+   * Regression: Ed25519 private keys were written as PKCS#8 version 2 with the public key attached
+   * (BouncyCastle's default), which OpenSSL 3.0 refused to read; they are now written as version 1.
    */
   @Test
   void verifyManifest_signedByOpenSslWithOurKeyFiles_verifies() throws Exception {
