@@ -21,7 +21,8 @@ import org.edgeota.partition.UBootEnv;
  * mvn -B -q -pl ota-partition test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/cp.txt
  * java -cp ota-partition/target/classes:ota-partition/target/test-classes:$(cat \
- *     ota-partition/target/cp.txt) org.edgeota.partition.bench.EnvBenchmark ota-partition/target/bench
+ *     ota-partition/target/cp.txt) org.edgeota.partition.bench.EnvBenchmark \
+ *     ota-partition/target/bench
  * </pre>
  *
  * <p>Three figures per operation: the C tool (one process per call, as scripts use it), this
