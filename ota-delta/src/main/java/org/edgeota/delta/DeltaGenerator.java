@@ -16,6 +16,7 @@ import java.util.Objects;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.delta.internal.Digests;
+import org.edgeota.delta.internal.FastDiffSettings;
 import org.edgeota.delta.internal.TempFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,17 @@ import org.slf4j.LoggerFactory;
  * Generates BSDIFF40 patches (readable by the C {@code bspatch} and by {@link DeltaApplier}) with
  * jbsdiff, and skips a patch that is not worth shipping.
  *
+ * <p>jbsdiff runs with a linear-time suffix sort (SA-IS) in place of its port of {@code qsufsort};
+ * the suffix array is the same, so the patch is too, only sooner.
+ *
  * <p>A patch whose size exceeds {@code maxRatio} times the size of the new file is not written:
  * {@link #diff} returns a result that says so, and logs it. By default every written patch is first
  * re-applied with {@link DeltaApplier} and must reproduce the new file exactly.
  *
- * <p>Note: generation runs on a build server and holds both files in memory, plus a suffix array of
- * eight bytes per byte of the old file; files over {@value #MAX_INPUT_SIZE} bytes are refused.
+ * <p>Note: generation runs on a build server and holds both files in memory, plus about 13 bytes
+ * per byte of the old file for the suffix sort and two buffers of the new file's size inside
+ * jbsdiff (which pads its diff and extra streams with zeros to the new file's size); files over
+ * {@value #MAX_INPUT_SIZE} bytes are refused.
  */
 public final class DeltaGenerator {
   /** The largest old or new file accepted, in bytes (jbsdiff works on Java arrays). */
@@ -99,7 +105,7 @@ public final class DeltaGenerator {
     try {
       tmp = TempFiles.createSibling(out);
       try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        Diff.diff(oldBytes, newBytes, os);
+        Diff.diff(oldBytes, newBytes, os, new FastDiffSettings());
       }
       long patchSize = Files.size(tmp);
       DeltaResult measured = new DeltaResult(null, patchSize, newBytes.length, maxRatio, "");
