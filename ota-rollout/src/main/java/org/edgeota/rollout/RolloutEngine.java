@@ -360,25 +360,28 @@ public final class RolloutEngine {
    * Resumes a paused rollout at its stage; the stage's soak time starts again. Resuming a running
    * rollout changes nothing.
    *
-   * <p>Note: resuming does not forget the reports that caused a breach; if the error rate is still
-   * above the threshold, the next evaluation pauses again.
+   * <p>Note: resuming does not forget the reports that caused a breach: the rollout is judged at
+   * once and pauses again while its error rate stays above the threshold. Cancel the rollout for
+   * the failed devices ({@link #cancelForDevice}) or roll back instead.
    *
    * @param rolloutId the id
    * @return the running rollout
    * @throws OtaException with {@link ReasonCode#ILLEGAL_TRANSITION} unless paused or running
    */
   public Rollout resume(String rolloutId) {
-    return transition(
-        rolloutId,
-        r -> {
-          if (r.state() == RolloutState.RUNNING) {
-            return Optional.empty();
-          }
-          if (r.state() != RolloutState.PAUSED) {
-            throw illegal(r, RolloutState.RUNNING);
-          }
-          return Optional.of(r.next(RolloutState.RUNNING, r.stageIndex(), now(), null, null));
-        });
+    Rollout resumed =
+        transition(
+            rolloutId,
+            r -> {
+              if (r.state() == RolloutState.RUNNING) {
+                return Optional.empty();
+              }
+              if (r.state() != RolloutState.PAUSED) {
+                throw illegal(r, RolloutState.RUNNING);
+              }
+              return Optional.of(r.next(RolloutState.RUNNING, r.stageIndex(), now(), null, null));
+            });
+    return resumed.state() == RolloutState.RUNNING ? evaluate(rolloutId) : resumed;
   }
 
   /**
@@ -414,14 +417,16 @@ public final class RolloutEngine {
    * @throws OtaException with {@link ReasonCode#ILLEGAL_TRANSITION} unless running
    */
   public Rollout advance(String rolloutId) {
-    return transition(
-        rolloutId,
-        r -> {
-          if (r.state() != RolloutState.RUNNING) {
-            throw illegal(r, RolloutState.RUNNING);
-          }
-          return decide(r, true);
-        });
+    Rollout advanced =
+        transition(
+            rolloutId,
+            r -> {
+              if (r.state() != RolloutState.RUNNING) {
+                throw illegal(r, RolloutState.RUNNING);
+              }
+              return decide(r, true);
+            });
+    return advanced.state() == RolloutState.RUNNING ? evaluate(rolloutId) : advanced;
   }
 
   /**
@@ -487,7 +492,16 @@ public final class RolloutEngine {
    * @throws OtaException with {@link ReasonCode#ROLLOUT_NOT_FOUND} when unknown
    */
   public Rollout evaluate(String rolloutId) {
-    return transition(rolloutId, r -> decide(r, false));
+    Rollout r = transition(rolloutId, x -> decide(x, false));
+    // A stage just entered is judged at once: its threshold may already be exceeded.
+    for (int i = 0; i < r.spec().stages().size() && r.state() == RolloutState.RUNNING; i++) {
+      Rollout again = transition(rolloutId, x -> decide(x, false));
+      if (again.revision() == r.revision()) {
+        return again;
+      }
+      r = again;
+    }
+    return r;
   }
 
   /**

@@ -85,7 +85,7 @@ abstract class AbstractStoreBehaviourTest {
   static List<Stage> stages() {
     return List.of(
         new Stage("canary", 20, 25, 4, Duration.ofHours(1)),
-        new Stage("full", 100, 10, 0, Duration.ZERO));
+        new Stage("full", 100, 10, 0, Duration.ofHours(1)));
   }
 
   RolloutSpec spec(List<Stage> stages, boolean autoRollback) {
@@ -341,6 +341,25 @@ abstract class AbstractStoreBehaviourTest {
   }
 
   @Test
+  void resume_whileErrorRateStaysAboveThreshold_pausesAgainAtOnce() {
+    registerFleet(100);
+    startedRollout(stages(), false);
+    List<String> canary = new ArrayList<>(checkInAll());
+    for (int i = 0; i < 4; i++) {
+      report(canary.get(i), UpdateState.FAILED);
+    }
+
+    Rollout resumed = engine.resume(ROLLOUT);
+    for (int i = 0; i < 4; i++) {
+      engine.cancelForDevice(ROLLOUT, canary.get(i));
+    }
+    Rollout afterCancel = engine.resume(ROLLOUT);
+
+    assertThat(resumed.state()).isEqualTo(RolloutState.PAUSED);
+    assertThat(afterCancel.state()).isEqualTo(RolloutState.RUNNING);
+  }
+
+  @Test
   void start_twice_isAnIllegalTransition() {
     startedRollout(stages(), false);
 
@@ -373,17 +392,18 @@ abstract class AbstractStoreBehaviourTest {
   }
 
   @Test
-  void advance_manualWithBreach_pausesInstead() {
+  void advance_manualWithErrorsBelowMinimumReports_pausesInstead() {
     registerFleet(100);
     startedRollout(stages(), false);
     List<String> canary = new ArrayList<>(checkInAll());
-    engine.pause(ROLLOUT, "collect");
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 3; i++) {
       report(canary.get(i), UpdateState.FAILED);
     }
-    engine.resume(ROLLOUT);
+    Rollout belowMinimum = engine.rollout(ROLLOUT);
 
     Rollout r = engine.advance(ROLLOUT);
+
+    assertThat(belowMinimum.state()).isEqualTo(RolloutState.RUNNING);
 
     assertThat(r.state()).isEqualTo(RolloutState.PAUSED);
     assertThat(r.stageIndex()).isZero();

@@ -22,7 +22,8 @@ import org.edgeota.rollout.Stage;
  *       arithmetic, no division, so an empty stage cannot divide by zero and the boundary is
  *       exact).
  *   <li>Advance: not breached, {@code reports >= required} and the soak time has passed; an
- *       automatic advance also needs {@code autoAdvance}, a manual one skips reports and soak.
+ *       automatic advance also needs {@code autoAdvance}. A manual advance skips the minimum
+ *       reports and the soak time, and its breach check needs no minimum number of reports.
  * </ol>
  */
 public final class Judge {
@@ -60,7 +61,8 @@ public final class Judge {
         reports >= stage.minReports()
             ? stage.minReports()
             : Math.min(stage.minReports(), reachable.getAsLong());
-    boolean judged = reports >= required;
+    // A manual advance needs no minimum: any observed error rate above the threshold blocks it.
+    boolean judged = manual || reports >= required;
     if (judged && reports > 0 && breached(counts, stage)) {
       return Verdict.BREACH;
     }
