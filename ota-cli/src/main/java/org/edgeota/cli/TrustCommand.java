@@ -174,7 +174,18 @@ final class TrustCommand {
         }
       }
       Instant expiry = CliSupport.expiry(expires, expiresIn, current.expires(), clock);
-      int t = threshold == null ? Math.min(current.threshold(), keys.size()) : threshold;
+      int t = threshold == null ? current.threshold() : threshold;
+      if (t > keys.size()) {
+        // Never lower a threshold silently because keys were removed.
+        throw new OtaException(
+            ReasonCode.INVALID_ARGUMENT,
+            Integer.toString(t),
+            "--threshold: expected at most "
+                + keys.size()
+                + " (keys left), found "
+                + t
+                + (threshold == null ? " (kept from the current trust store)" : ""));
+      }
       TrustStoreDocument doc =
           TrustStoreDocument.create(
               new ArrayList<>(keys.values()), t, current.version() + 1, expiry);

@@ -237,6 +237,30 @@ class TrustCommandTest {
     assertThat(err.toString()).contains("0".repeat(64));
   }
 
+  @Test
+  void rotate_removingKeysBelowKeptThreshold_exitsTwoInsteadOfLoweringThreshold() {
+    Path next = tmp.resolve("trust-2.json");
+
+    int status =
+        run(
+            "trust",
+            "rotate",
+            "--trust",
+            trust.toString(),
+            "--remove",
+            keyId("b"),
+            "--sign-key",
+            key("a"),
+            "--sign-key",
+            key("b"),
+            "--out",
+            next.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("--threshold");
+    assertThat(Files.exists(next)).isFalse();
+  }
+
   private String keyId(String name) {
     return PublicKeys.keyId(PublicKeys.readPem(Path.of(pub(name))));
   }

@@ -116,7 +116,21 @@ public final class ReleasePackage {
   }
 
   private static void verifyFile(Path dir, String name, long size, String sha256) {
-    Path file = dir.resolve(name);
+    verifyFile(dir.resolve(name), size, sha256);
+  }
+
+  /**
+   * Checks one file against an expected size and SHA-256, for example a payload downloaded
+   * elsewhere than the release directory.
+   *
+   * @param file the file; a symbolic link or missing file fails
+   * @param size the expected size in bytes
+   * @param sha256 the expected lower-case hex SHA-256
+   * @throws OtaException with {@link ReasonCode#PAYLOAD_MISMATCH} naming the file and the expected
+   *     and found size or digest, or {@link ReasonCode#IO_ERROR} if it cannot be read
+   */
+  public static void verifyFile(Path file, long size, String sha256) {
+    String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
     try {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         throw mismatch(name, "a regular file of " + size + " bytes", "no regular file");

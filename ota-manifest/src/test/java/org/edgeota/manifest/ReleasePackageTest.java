@@ -156,4 +156,18 @@ class ReleasePackageTest {
         .isInstanceOf(OtaException.class)
         .hasMessageContaining("sequence");
   }
+
+  @Test
+  void verifyFile_fileElsewhereWithWrongDigest_throwsPayloadMismatch() throws Exception {
+    Path elsewhere = Files.write(tmp.resolve("download.part"), new byte[] {1, 2, 3, 4, 5});
+    String digest = ReleasePackage.sha256(elsewhere);
+
+    ReleasePackage.verifyFile(elsewhere, 5, digest);
+
+    assertThatThrownBy(() -> ReleasePackage.verifyFile(elsewhere, 5, "0".repeat(64)))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("download.part")
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
+  }
 }
