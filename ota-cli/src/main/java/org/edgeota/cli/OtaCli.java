@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       PackCommand.class,
       SignCommand.class,
       VerifyCommand.class,
-      InspectCommand.class
+      InspectCommand.class,
+      FetchCommand.class
     })
 public final class OtaCli {
   /** Exit status of a successful command. */
