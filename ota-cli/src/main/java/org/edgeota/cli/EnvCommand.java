@@ -99,7 +99,8 @@ final class EnvCommand {
       name = "set",
       mixinStandardHelpOptions = true,
       description = {
-        "Set variables in one atomic write; NAME= (empty value) deletes NAME, as fw_setenv does.",
+        "Set variables in one write (atomic with a redundant environment); NAME= (empty value)"
+            + " deletes NAME, as fw_setenv does.",
         "Nothing is written when a name is invalid, the environment would overflow, or no copy"
             + " passes its CRC check (exit status 2)."
       })
