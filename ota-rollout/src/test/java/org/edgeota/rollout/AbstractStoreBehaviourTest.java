@@ -586,6 +586,8 @@ abstract class AbstractStoreBehaviourTest {
         .contains("edge_devices_by_state{state=\"COMMITTED\"} 1")
         .contains("edge_rollout_stage{rollout=\"r1\",stage=\"canary\",state=\"RUNNING\"} 0")
         .contains("edge_rollout_progress_percent{rollout=\"r1\"} 1.0")
+        .contains("edge_update_duration_seconds_bucket{le=\"30.0\"} 1")
+        .contains("edge_update_duration_seconds_bucket{le=\"+Inf\"} 1")
         .contains("edge_update_duration_seconds_count 1");
   }
 }
