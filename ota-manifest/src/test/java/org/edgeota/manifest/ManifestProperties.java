@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -309,10 +308,7 @@ class ManifestProperties {
 
   private static JsonNode shuffle(JsonNode node, Random random) {
     if (node instanceof ObjectNode o) {
-      List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        members.add(it.next());
-      }
+      List<Map.Entry<String, JsonNode>> members = new ArrayList<>(o.properties());
       Collections.shuffle(members, random);
       ObjectNode out = JsonNodeFactory.instance.objectNode();
       members.forEach(e -> out.set(e.getKey(), shuffle(e.getValue(), random)));

@@ -6,7 +6,6 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.edgeota.api.OtaException;
@@ -67,10 +66,7 @@ public final class JcsWriter {
   }
 
   private static void writeObject(JsonNode node, StringBuilder sb) {
-    List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      members.add(it.next());
-    }
+    List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
     members.sort(Map.Entry.comparingByKey());
     sb.append('{');
     boolean first = true;
