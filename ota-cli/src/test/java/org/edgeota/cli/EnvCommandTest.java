@@ -80,6 +80,28 @@ class EnvCommandTest {
   }
 
   @Test
+  void print_unsortedImageFromMkenvimage_sameOrderAsFwPrintenv() throws Exception {
+    Assumptions.assumeTrue(
+        onPath("mkenvimage") || "1".equals(System.getenv("OTA_REQUIRE_INTEROP")),
+        "mkenvimage missing; skipped");
+    Path txt = Files.writeString(dir.resolve("env.txt"), "zz=1\nB=2\na=3\n_x=4\nb=5\n");
+    Path single = dir.resolve("single.img").toAbsolutePath();
+    Process p =
+        new ProcessBuilder("mkenvimage", "-s", "0x1000", "-o", single.toString(), txt.toString())
+            .redirectErrorStream(true)
+            .start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+    Path singleCfg = Files.writeString(dir.resolve("single.config"), single + " 0 0x1000\n");
+
+    int status = run("env", "print", "-c", singleCfg.toString());
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).isEqualTo(fwPrintenv("-c", singleCfg.toString()));
+    assertThat(out.toString()).isEqualTo("B=2\n_x=4\na=3\nb=5\nzz=1\n");
+  }
+
+  @Test
   void print_namedVariables_sameOutputAsFwPrintenv() throws Exception {
     int status = run("env", "print", "-c", cfg.toString(), "zeta", "bootcmd");
 
