@@ -310,6 +310,20 @@ class SignedManifestParseTest {
   }
 
   @Test
+  void parse_signaturesEmptyString_throwsSignatureMissing() throws Exception {
+    byte[] json = mutate(r -> r.put("signatures", ""));
+
+    assertRefused(json, ReasonCode.SIGNATURE_MISSING).hasMessageContaining("signatures");
+  }
+
+  @Test
+  void parse_signaturesNotAnArray_throwsMalformed() throws Exception {
+    byte[] json = mutate(r -> r.put("signatures", "MEUCIQ=="));
+
+    assertRefused(json, ReasonCode.MANIFEST_MALFORMED).hasMessageContaining("signatures");
+  }
+
+  @Test
   void parse_emptyStringSignatureValue_throwsSignatureMissing() throws Exception {
     byte[] json = mutate(r -> ((ObjectNode) r.withArray("signatures").get(0)).put("value", ""));
 

@@ -50,11 +50,12 @@ public final class Signatures {
     if (member == null) {
       return List.of();
     }
-    if (member.isNull()) {
+    if (member.isNull() || (member.isTextual() && member.textValue().isEmpty())) {
+      String found = member.isNull() ? "null" : "an empty string";
       throw new OtaException(
           ReasonCode.SIGNATURE_MISSING,
-          "null",
-          document + " field 'signatures': expected an array of signatures, found null");
+          member.isNull() ? "null" : "",
+          document + " field 'signatures': expected an array of signatures, found " + found);
     }
     Fields rootFields = Fields.root(root, document);
     List<JsonNode> entries = rootFields.array(MEMBER, 0, MAX_SIGNATURES);
