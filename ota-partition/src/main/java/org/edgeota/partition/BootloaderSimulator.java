@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * <p>Note: when no copy is valid and the default environment asks for counting, U-Boot would save
  * the default environment; this model cannot write over an unreadable {@link BootEnv} and counts no
  * save in that case. Boards whose default environment has {@code upgrade_available=0} (the usual
- * case) are modelled exactly. A missing {@code altbootcmd} past the limit is a failed boot.
+ * case) are modelled exactly. A missing {@code altbootcmd} past the limit is a failed boot. A
+ * {@code bootcount} that is not a decimal number is read as its leading digits (0 when there are
+ * none), as {@code test} reads it; a bootloader whose increment parses it differently may then
+ * count differently. {@link BootScheme} only ever writes decimal counters.
  */
 public final class BootloaderSimulator {
   private static final Logger LOG = LoggerFactory.getLogger(BootloaderSimulator.class);
