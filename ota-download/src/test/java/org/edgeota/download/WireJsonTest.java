@@ -120,7 +120,8 @@ class WireJsonTest {
     String badInstant =
         "{\"reportId\":\"r\",\"deviceId\":\"d\",\"state\":\"FAILED\",\"timestamp\":\"yesterday\"}";
     String enumNumber =
-        "{\"reportId\":\"r\",\"deviceId\":\"d\",\"state\":3,\"timestamp\":\"2026-12-04T15:30:00Z\"}";
+        "{\"reportId\":\"r\",\"deviceId\":\"d\",\"state\":3,"
+            + "\"timestamp\":\"2026-12-04T15:30:00Z\"}";
 
     assertThatThrownBy(() -> WireJson.fromJson(badInstant, StatusReport.class))
         .isInstanceOfSatisfying(

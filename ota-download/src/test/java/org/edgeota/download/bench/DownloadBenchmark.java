@@ -1,11 +1,15 @@
 package org.edgeota.download.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -47,6 +51,10 @@ public final class DownloadBenchmark {
       client(args);
       return;
     }
+    if (args.length > 0 && args[0].equals("raw")) {
+      raw(args[1]);
+      return;
+    }
     long sizeMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path work =
@@ -72,20 +80,25 @@ public final class DownloadBenchmark {
     try {
       List<double[]> ours = new ArrayList<>();
       List<double[]> curl = new ArrayList<>();
+      List<double[]> raw = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         ours.add(runOurs(url, size, sha, work.resolve("ours.bin")));
         curl.add(runCurl(url, work.resolve("curl.bin"), size));
+        raw.add(runChild(size, "raw", url));
         System.out.printf(
             Locale.ROOT,
-            "round %d: ours %.0f MiB/s (heap %.1f MiB, RSS %.1f MiB), curl %.0f MiB/s (RSS %.1f MiB)%n",
+            "round %d: ours %.0f MiB/s (heap %.1f MiB, RSS %.1f MiB); curl %.0f MiB/s,"
+                + " curl+fsync %.0f MiB/s (RSS %.1f MiB); JDK client alone %.0f MiB/s%n",
             r + 1,
             ours.get(r)[0],
             ours.get(r)[1],
             ours.get(r)[2],
             curl.get(r)[0],
-            curl.get(r)[2]);
+            curl.get(r)[1],
+            curl.get(r)[2],
+            raw.get(r)[0]);
       }
-      report(sizeMiB, rounds, ours, curl);
+      report(sizeMiB, rounds, ours, curl, raw);
     } finally {
       server.stop();
       Files.deleteIfExists(file);
@@ -114,28 +127,30 @@ public final class DownloadBenchmark {
   /** Returns {MiB/s, peak heap MiB, peak RSS MiB}. */
   private static double[] runOurs(String url, long size, String sha, Path out) throws Exception {
     Files.deleteIfExists(out);
+    double[] result = runChild(size, "client", url, String.valueOf(size), sha, out.toString());
+    Files.deleteIfExists(out);
+    return result;
+  }
+
+  /** Runs this class in a child JVM with -Xmx64m; returns {MiB/s, peak heap MiB, RSS MiB}. */
+  private static double[] runChild(long size, String... args) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p =
-        new ProcessBuilder(
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
                 java.toString(),
                 "-Xmx64m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                DownloadBenchmark.class.getName(),
-                "client",
-                url,
-                String.valueOf(size),
-                sha,
-                out.toString())
-            .redirectErrorStream(true)
-            .start();
+                DownloadBenchmark.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes()).trim();
     if (p.waitFor() != 0) {
       throw new IOException("client failed: " + output);
     }
     String[] last = output.lines().reduce((a, b) -> b).orElseThrow().split(" ");
     double seconds = Long.parseLong(last[0]) / 1e9;
-    Files.deleteIfExists(out);
     return new double[] {
       (size / 1048576.0) / seconds,
       Long.parseLong(last[1]) / 1048576.0,
@@ -143,7 +158,10 @@ public final class DownloadBenchmark {
     };
   }
 
-  /** Returns {MiB/s, 0, peak RSS MiB} of curl writing to a file. */
+  /**
+   * Returns {MiB/s, MiB/s including an fsync of the file (coreutils {@code sync FILE}), peak RSS
+   * MiB} of curl writing to a file.
+   */
   private static double[] runCurl(String url, Path out, long size) throws Exception {
     Files.deleteIfExists(out);
     Path rss = out.resolveSibling("curl.rss");
@@ -170,10 +188,33 @@ public final class DownloadBenchmark {
     if (Files.size(out) != size) {
       throw new IOException("curl wrote " + Files.size(out) + " bytes");
     }
+    Process sync = new ProcessBuilder("sync", out.toString()).inheritIO().start();
+    if (sync.waitFor() != 0) {
+      throw new IOException("sync failed");
+    }
+    double withSync = (System.nanoTime() - start) / 1e9;
     Files.deleteIfExists(out);
-    long rssKb =
-        Long.parseLong(Files.readString(rss).trim().lines().reduce((a, b) -> b).orElse("0"));
-    return new double[] {(size / 1048576.0) / seconds, 0, rssKb / 1024.0};
+    String rssText = Files.readString(rss).trim();
+    long rssKb = Long.parseLong(rssText.lines().reduce((a, b) -> b).orElse("0"));
+    double mib = size / 1048576.0;
+    return new double[] {mib / seconds, mib / withSync, rssKb / 1024.0};
+  }
+
+  /** Reads the body with the JDK client alone (no hash, no file) and prints the figures. */
+  private static void raw(String url) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long start = System.nanoTime();
+    HttpResponse<InputStream> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = response.body()) {
+      while (in.read(buffer) >= 0) {
+        // discard
+      }
+    }
+    printFigures(System.nanoTime() - start);
   }
 
   private static void client(String[] args) throws Exception {
@@ -188,7 +229,10 @@ public final class DownloadBenchmark {
             .build();
     long start = System.nanoTime();
     downloader.download(new ArtifactRequest(uri, size, sha), out, null);
-    long elapsed = System.nanoTime() - start;
+    printFigures(System.nanoTime() - start);
+  }
+
+  private static void printFigures(long elapsed) throws IOException {
     long heap = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
@@ -204,7 +248,8 @@ public final class DownloadBenchmark {
     System.out.println(elapsed + " " + heap + " " + hwmKb);
   }
 
-  private static void report(long sizeMiB, int rounds, List<double[]> ours, List<double[]> curl) {
+  private static void report(
+      long sizeMiB, int rounds, List<double[]> ours, List<double[]> curl, List<double[]> raw) {
     double oursMedian = median(ours, 0);
     double curlMedian = median(curl, 0);
     System.out.println();
@@ -214,21 +259,35 @@ public final class DownloadBenchmark {
         LocalDate.now(ZoneOffset.UTC),
         sizeMiB,
         rounds);
-    System.out.println("| client | throughput | ratio to curl | peak heap | peak RSS |");
+    System.out.println("| client | throughput | ratio | peak heap | peak RSS |");
     System.out.println("|---|---|---|---|---|");
     System.out.printf(
         Locale.ROOT,
-        "| ResumableDownloader (-Xmx64m, inline SHA-256, fsync) | %.0f MiB/s | %.2f | %.1f MiB"
-            + " | %.1f MiB |%n",
+        "| ResumableDownloader, -Xmx64m (inline SHA-256, fsync before rename) | %.0f MiB/s"
+            + " | %.2f of curl, %.2f of curl+fsync | %.1f MiB | %.1f MiB |%n",
         oursMedian,
         oursMedian / curlMedian,
+        oursMedian / median(curl, 1),
         median(ours, 1),
         median(ours, 2));
     System.out.printf(
         Locale.ROOT,
-        "| curl -o (no digest) | %.0f MiB/s | 1.00 | n/a | %.1f MiB |%n",
+        "| curl -o FILE (no digest, no fsync) | %.0f MiB/s | 1.00 | n/a | %.1f MiB |%n",
         curlMedian,
         median(curl, 2));
+    System.out.printf(
+        Locale.ROOT,
+        "| curl -o FILE, then sync FILE | %.0f MiB/s | %.2f of curl | n/a | (same curl) |%n",
+        median(curl, 1),
+        median(curl, 1) / curlMedian);
+    System.out.printf(
+        Locale.ROOT,
+        "| JDK HttpClient alone, -Xmx64m (body discarded, no hash, no file) | %.0f MiB/s"
+            + " | %.2f of curl | %.1f MiB | %.1f MiB |%n",
+        median(raw, 0),
+        median(raw, 0) / curlMedian,
+        median(raw, 1),
+        median(raw, 2));
   }
 
   private static double median(List<double[]> rows, int column) {
