@@ -127,6 +127,7 @@ final class SimulatedDevice {
     this.appRoot = dir.resolve("apps");
     this.configDir = dir.resolve("etc");
     try {
+      Files.createDirectories(dir);
       Files.write(slotFiles.get(Slot.A), Arrays.copyOf(releases.image1, (int) SLOT_CAPACITY));
       Files.write(slotFiles.get(Slot.B), new byte[(int) SLOT_CAPACITY]);
       UBootEnv.create(envConfig, BootScheme.defaultEnvironment(3));
