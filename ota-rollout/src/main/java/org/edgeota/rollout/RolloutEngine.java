@@ -32,6 +32,7 @@ import org.edgeota.api.DeltaArtifact;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Release;
+import org.edgeota.api.UpdateState;
 import org.edgeota.api.Version;
 import org.edgeota.api.wire.StatusAck;
 import org.edgeota.api.wire.StatusReport;
@@ -720,7 +721,11 @@ public final class RolloutEngine {
       }
       Optional<Assignment> existing = store.assignment(r.id(), device.deviceId());
       if (existing.isPresent()) {
-        return existing.get().cancelled()
+        // A device whose bootloader or health checks already rolled this release back is not
+        // offered it again: it would only boot-loop through the same failure.
+        boolean stopped =
+            existing.get().cancelled() || existing.get().outcome() == UpdateState.ROLLED_BACK;
+        return stopped
             ? Optional.empty()
             : Optional.of(new Offer(r.id(), release(r.spec().release())));
       }

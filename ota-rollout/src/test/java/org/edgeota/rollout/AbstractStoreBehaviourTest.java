@@ -311,6 +311,21 @@ abstract class AbstractStoreBehaviourTest {
   }
 
   @Test
+  void checkIn_afterDeviceRolledBack_offersTheReleaseNoMore_butAfterFailureOffersItAgain() {
+    registerFleet(100);
+    startedRollout(stages(), false);
+    List<String> canary = new ArrayList<>(checkInAll());
+    report(canary.get(0), UpdateState.ROLLED_BACK);
+    report(canary.get(1), UpdateState.FAILED);
+
+    CheckResponse rolledBack = checkIn(canary.get(0), OLD);
+    CheckResponse failed = checkIn(canary.get(1), OLD);
+
+    assertThat(rolledBack.updateAvailable()).isFalse();
+    assertThat(failed.updateAvailable()).isTrue();
+  }
+
+  @Test
   void report_olderOutcomeArrivingLate_doesNotOverrideNewerOne() {
     registerFleet(100);
     startedRollout(stages(), false);
