@@ -1,0 +1,292 @@
+package org.edgeota.samples.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.edgeota.api.Component;
+import org.edgeota.api.DeviceInfo;
+import org.edgeota.api.Slot;
+import org.edgeota.api.Version;
+import org.edgeota.api.wire.CheckRequest;
+import org.edgeota.api.wire.CheckResponse;
+import org.edgeota.download.WireJson;
+import org.edgeota.manifest.ManifestSigner;
+import org.edgeota.manifest.ReleasePackage;
+import org.edgeota.manifest.SignatureAlgorithm;
+import org.edgeota.manifest.SigningKey;
+import org.edgeota.manifest.TrustStoreDocument;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the reference controller over real HTTP on loopback with the embedded store. */
+class ControllerServerTest {
+  private static final String ADMIN = "admin-token-of-the-test-0123456789";
+  private static final String TYPE = "gateway";
+
+  @TempDir Path tmp;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private ControllerServer server;
+  private byte[] firmware;
+  private String token;
+  private String otherToken;
+
+  @BeforeEach
+  void startControllerWithARunningRollout() throws Exception {
+    Clock clock = Clock.systemUTC();
+    SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
+    Path trust = tmp.resolve("trust-store.json");
+    Files.write(
+        trust,
+        TrustStoreDocument.create(
+                List.of(key.trustedKey()), 1, 1, Instant.now().plus(Duration.ofDays(30)))
+            .sign(key)
+            .toJson());
+    firmware = new byte[100_000];
+    new Random(7).nextBytes(firmware);
+    Path artifacts = tmp.resolve("artifacts");
+    pack(clock, key, "2.0.0", 2, "rootfs-2.0.0.img", firmware, artifacts);
+    pack(clock, key, "3.0.0", 3, "rootfs-3.0.0.img", new byte[1000], artifacts);
+    server =
+        ControllerServer.start(
+            new ControllerConfig(
+                "127.0.0.1",
+                0,
+                "embedded",
+                null,
+                null,
+                tmp.resolve("data"),
+                artifacts,
+                trust,
+                ADMIN,
+                Duration.ofSeconds(30),
+                Duration.ofMillis(100),
+                null),
+            clock);
+    admin("POST", "releases", "{\"path\":\"2.0.0\"}");
+    admin("POST", "releases", "{\"path\":\"3.0.0\"}");
+    token = admin("POST", "devices", "{\"deviceId\":\"d1\"}").body().get("token").asText();
+    otherToken = admin("POST", "devices", "{\"deviceId\":\"d2\"}").body().get("token").asText();
+    admin(
+        "POST",
+        "rollouts",
+        "{\"id\":\"r1\",\"release\":\"2.0.0\",\"filter\":{\"deviceTypes\":[\""
+            + TYPE
+            + "\"],\"tags\":{}},\"stages\":[{\"name\":\"all\",\"percent\":100,"
+            + "\"errorThresholdPercent\":50,\"minReports\":1,\"minSoak\":\"PT1H\"}],"
+            + "\"autoAdvance\":true,\"rollbackRelease\":null,\"autoRollback\":false}");
+    admin("POST", "rollouts/r1/start", "");
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void checkIn_assignedDevice_getsManifestAndArtifactUrlOnTheController() throws Exception {
+    CheckResponse answer = checkIn(token, "d1");
+
+    assertThat(answer.updateAvailable()).isTrue();
+    assertThat(answer.manifest()).contains("\"2.0.0\"");
+    assertThat(answer.artifactUrls().get("rootfs-2.0.0.img"))
+        .isEqualTo(server.baseUri() + "/api/v1/updates/download/rootfs-2.0.0.img");
+  }
+
+  @Test
+  void download_rangeRequest_answers206WithContentRangeAndEtag() throws Exception {
+    checkIn(token, "d1");
+
+    HttpResponse<byte[]> r = download(token, "rootfs-2.0.0.img", "bytes=100-199", null);
+
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes 100-199/100000");
+    assertThat(r.headers().firstValue("ETag")).get().asString().doesNotStartWith("W/");
+    assertThat(r.body()).isEqualTo(Arrays.copyOfRange(firmware, 100, 200));
+  }
+
+  @Test
+  void download_ifRangeMatchesEtag_resumes() throws Exception {
+    checkIn(token, "d1");
+    String etag =
+        download(token, "rootfs-2.0.0.img", null, null).headers().firstValue("ETag").get();
+
+    HttpResponse<byte[]> r = download(token, "rootfs-2.0.0.img", "bytes=99000-", etag);
+
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.body()).isEqualTo(Arrays.copyOfRange(firmware, 99_000, 100_000));
+  }
+
+  @Test
+  void download_ifRangeOfAnotherVersion_sendsTheWholeFile() throws Exception {
+    checkIn(token, "d1");
+
+    HttpResponse<byte[]> r = download(token, "rootfs-2.0.0.img", "bytes=99000-", "\"stale\"");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(firmware);
+  }
+
+  @Test
+  void download_fileOfAReleaseNotOfferedToTheDevice_isForbidden() throws Exception {
+    checkIn(token, "d1");
+
+    HttpResponse<byte[]> r = download(token, "rootfs-3.0.0.img", null, null);
+
+    assertThat(r.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void download_deviceWithoutAssignment_isForbidden() throws Exception {
+    HttpResponse<byte[]> r = download(otherToken, "rootfs-2.0.0.img", null, null);
+
+    assertThat(r.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void download_withoutToken_isUnauthorized() throws Exception {
+    HttpResponse<byte[]> r = download(null, "rootfs-2.0.0.img", null, null);
+
+    assertThat(r.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void checkIn_tokenOfAnotherDevice_isUnauthorized() throws Exception {
+    HttpResponse<byte[]> r = post("/api/v1/updates/check", otherToken, checkRequest("d1"));
+
+    assertThat(r.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void admin_wrongToken_isUnauthorized() throws Exception {
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(server.baseUri().resolve("/api/v1/admin/rollouts"))
+                .header("Authorization", "Bearer not-the-admin-token-at-all")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(r.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void admin_releasePathOutsideTheArtifactDirectory_isRejected() throws Exception {
+    Reply r = admin("POST", "releases", "{\"path\":\"../data\"}");
+
+    assertThat(r.status()).isEqualTo(400);
+  }
+
+  @Test
+  void admin_rollout_showsStateStageAndOutcomes() throws Exception {
+    Reply r = admin("GET", "rollouts/r1", null);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body().get("state").asText()).isEqualTo("RUNNING");
+    assertThat(r.body().get("stage").asText()).isEqualTo("all");
+    assertThat(r.body().get("outcomes").has("successes")).isTrue();
+  }
+
+  @Test
+  void metrics_afterACheckIn_areInPrometheusTextFormat() throws Exception {
+    checkIn(token, "d1");
+
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(server.baseUri().resolve("/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("edge_update_attempts_total");
+  }
+
+  private static void pack(
+      Clock clock, SigningKey key, String version, long seq, String file, byte[] data, Path out)
+      throws Exception {
+    Path payload = Files.createDirectories(out.resolveSibling("payloads")).resolve(file);
+    Files.write(payload, data);
+    Path dir = out.resolve(version);
+    var unsigned =
+        ReleasePackage.builder(clock)
+            .version(Version.parse(version))
+            .sequence(seq)
+            .expires(Instant.now().plus(Duration.ofDays(30)))
+            .minAgentVersion(Version.of(0, 1, 0))
+            .deviceType(TYPE)
+            .component("rootfs", Component.TYPE_FIRMWARE, payload, 1, true)
+            .pack(dir);
+    ReleasePackage.writeManifest(dir, ManifestSigner.sign(unsigned, key));
+  }
+
+  private byte[] checkRequest(String deviceId) {
+    return WireJson.toJsonBytes(
+        new CheckRequest(
+            new DeviceInfo(deviceId, TYPE, Version.of(1, 0, 0), Version.of(0, 1, 0), Map.of()),
+            1,
+            Slot.A));
+  }
+
+  private CheckResponse checkIn(String deviceToken, String deviceId) throws Exception {
+    HttpResponse<byte[]> r = post("/api/v1/updates/check", deviceToken, checkRequest(deviceId));
+    assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+    return WireJson.fromJson(r.body(), CheckResponse.class);
+  }
+
+  private HttpResponse<byte[]> post(String path, String bearer, byte[] body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(server.baseUri().resolve(path))
+            .header("Authorization", "Bearer " + bearer)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private HttpResponse<byte[]> download(String bearer, String file, String range, String ifRange)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(server.baseUri().resolve("/api/v1/updates/download/" + file));
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    if (range != null) {
+      b.header("Range", range);
+    }
+    if (ifRange != null) {
+      b.header("If-Range", ifRange);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  record Reply(int status, JsonNode body) {}
+
+  private Reply admin(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/v1/admin/" + path))
+            .header("Authorization", "Bearer " + ADMIN);
+    if ("POST".equals(method)) {
+      b.POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
+    }
+    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    JsonNode node = r.body().length == 0 ? null : json.readTree(r.body());
+    return new Reply(r.statusCode(), node);
+  }
+}
