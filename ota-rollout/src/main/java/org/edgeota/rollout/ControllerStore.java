@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.edgeota.api.DeviceInfo;
 import org.edgeota.api.UpdateState;
 import org.edgeota.api.Version;
@@ -119,6 +120,16 @@ public interface ControllerStore extends RolloutStore {
    * @return the rollouts
    */
   List<Rollout> rollouts();
+
+  /**
+   * Returns the rollouts in the given states, ordered by creation time then id.
+   *
+   * @param states the states to include
+   * @return the rollouts
+   */
+  default List<Rollout> rollouts(Set<RolloutState> states) {
+    return rollouts().stream().filter(r -> states.contains(r.state())).toList();
+  }
 
   /**
    * Replaces a rollout if it is still at the expected revision, and appends the history entry.

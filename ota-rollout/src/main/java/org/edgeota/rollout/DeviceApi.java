@@ -28,6 +28,8 @@ import org.edgeota.rollout.internal.Tokens;
  */
 public final class DeviceApi {
   private static final String DOWNLOAD_PATH = "/api/v1/updates/download/";
+  private static final int MAX_ID = 256;
+  private static final int MAX_TAGS = 64;
 
   private final RolloutEngine engine;
   private final String artifactBaseUrl;
@@ -73,11 +75,25 @@ public final class DeviceApi {
    * @param request what the device says about itself
    * @return the assigned release's manifest and artifact URLs, or no update
    * @throws OtaException with {@link ReasonCode#UNAUTHORIZED} when the token does not belong to the
-   *     device (unknown devices get the same answer)
+   *     device (unknown devices get the same answer), {@link ReasonCode#INVALID_ARGUMENT} for more
+   *     than 64 tags or a type, tag key or value over 256 characters
    */
   public CheckResponse checkIn(String bearerToken, CheckRequest request) {
     DeviceInfo info = request.device();
     DeviceRecord device = authenticate(bearerToken, info.deviceId());
+    limit("deviceType", info.deviceType(), MAX_ID);
+    if (info.tags().size() > MAX_TAGS) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          Integer.toString(info.tags().size()),
+          "tags: expected at most " + MAX_TAGS + " entries, found " + info.tags().size());
+    }
+    info.tags()
+        .forEach(
+            (k, v) -> {
+              limit("tags key", k, MAX_ID);
+              limit("tags['" + k + "']", v, MAX_ID);
+            });
     if (changed(device, info)) {
       engine.store().updateDeviceInfo(info, engine.now());
       device =
@@ -116,10 +132,15 @@ public final class DeviceApi {
    * @param report the report
    * @return the acknowledgement ({@code duplicate} when the report id was counted before)
    * @throws OtaException with {@link ReasonCode#UNAUTHORIZED} when the token does not belong to the
-   *     reporting device
+   *     reporting device, {@link ReasonCode#INVALID_ARGUMENT} for an id, version or reason over 256
+   *     characters
    */
   public StatusAck status(String bearerToken, StatusReport report) {
     authenticate(bearerToken, report.deviceId());
+    limit("reportId", report.reportId(), MAX_ID);
+    limit("rolloutId", report.rolloutId(), MAX_ID);
+    limit("version", report.version(), MAX_ID);
+    limit("reason", report.reason(), MAX_ID);
     return engine.ingest(report);
   }
 
@@ -156,6 +177,15 @@ public final class DeviceApi {
       return Optional.empty();
     }
     return Optional.of(offer.get().release().artifactDirectory().resolve(file));
+  }
+
+  private static void limit(String field, String value, int max) {
+    if (value != null && value.length() > max) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          value.substring(0, 32) + "...",
+          field + ": expected at most " + max + " characters, found " + value.length());
+    }
   }
 
   private DeviceRecord authenticate(String bearerToken, String deviceId) {

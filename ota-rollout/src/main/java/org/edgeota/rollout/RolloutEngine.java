@@ -62,6 +62,8 @@ public final class RolloutEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutEngine.class);
   private static final int CAS_ATTEMPTS = 16;
   private static final String BREACH_PREFIX = "error rate";
+  private static final Set<RolloutState> OFFERING =
+      java.util.EnumSet.of(RolloutState.RUNNING, RolloutState.ROLLED_BACK);
 
   private final ControllerStore store;
   private final Clock clock;
@@ -694,7 +696,7 @@ public final class RolloutEngine {
    * @return the offer, or empty
    */
   public Optional<Offer> offer(DeviceRecord device, boolean assign) {
-    for (Rollout r : store.rollouts()) {
+    for (Rollout r : store.rollouts(OFFERING)) {
       Optional<Offer> offer = offerFrom(r, device, assign);
       if (offer.isPresent()) {
         return offer;
@@ -756,17 +758,33 @@ public final class RolloutEngine {
    * rollout counts as that rollout's outcome unless its version is the rollout's rollback release;
    * a missing or unreadable version still counts, so a failure cannot hide behind a bad field.
    *
-   * @param report the report, already authenticated as coming from its device
+   * <p>A device timestamp later than the controller's clock is replaced by the controller's time.
+   *
+   * @param given the report, already authenticated as coming from its device
    * @return the acknowledgement; {@code duplicate} when the id was counted before
    */
-  public StatusAck ingest(StatusReport report) {
+  public StatusAck ingest(StatusReport given) {
+    Instant now = now();
+    // A device clock ahead of the controller must not pin the device's newest outcome forever.
+    StatusReport report =
+        given.timestamp().isAfter(now)
+            ? new StatusReport(
+                given.reportId(),
+                given.deviceId(),
+                given.rolloutId(),
+                given.version(),
+                given.state(),
+                given.reason(),
+                given.detail(),
+                now)
+            : given;
     Optional<Rollout> rollout =
         report.rolloutId() == null ? Optional.empty() : store.rollout(report.rolloutId());
     boolean outcome =
         rollout.isPresent()
             && report.state().isTerminal()
             && !isRollbackVersion(rollout.get(), report);
-    boolean fresh = store.recordReport(report, outcome, now());
+    boolean fresh = store.recordReport(report, outcome, now);
     if (fresh && outcome && rollout.get().state() == RolloutState.RUNNING) {
       try {
         evaluate(rollout.get().id());

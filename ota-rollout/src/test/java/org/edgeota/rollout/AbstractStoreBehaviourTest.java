@@ -326,11 +326,38 @@ abstract class AbstractStoreBehaviourTest {
   }
 
   @Test
+  void report_deviceClockAhead_isClampedSoALaterReportStillCounts() {
+    registerFleet(100);
+    startedRollout(stages(), false);
+    String id = checkInAll().iterator().next();
+
+    report(id, UpdateState.COMMITTED, "ahead", clock.instant().plus(Duration.ofDays(365)));
+    clock.advance(Duration.ofSeconds(1));
+    report(id, UpdateState.FAILED, "now", clock.instant());
+
+    assertThat(store.outcomes(ROLLOUT).failures()).isEqualTo(1);
+    assertThat(store.outcomes(ROLLOUT).successes()).isZero();
+  }
+
+  @Test
+  void status_oversizedReportId_isRejectedAndNotStored() {
+    registerFleet(1);
+
+    assertThatThrownBy(
+            () -> report("dev-000", UpdateState.FAILED, "x".repeat(300), clock.instant()))
+        .isInstanceOf(OtaException.class)
+        .extracting(e -> ((OtaException) e).reason())
+        .isEqualTo(ReasonCode.INVALID_ARGUMENT);
+    assertThat(store.reportCounts()).isEmpty();
+  }
+
+  @Test
   void report_olderOutcomeArrivingLate_doesNotOverrideNewerOne() {
     registerFleet(100);
     startedRollout(stages(), false);
     String id = checkInAll().iterator().next();
     Instant t0 = clock.instant();
+    clock.advance(Duration.ofSeconds(60));
 
     report(id, UpdateState.COMMITTED, "late-2", t0.plusSeconds(60));
     report(id, UpdateState.FAILED, "late-1", t0);

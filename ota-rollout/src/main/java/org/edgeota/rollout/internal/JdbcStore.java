@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import org.edgeota.api.DeviceInfo;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
@@ -32,6 +34,7 @@ import org.edgeota.rollout.OutcomeCounts;
 import org.edgeota.rollout.ReleaseRecord;
 import org.edgeota.rollout.Rollout;
 import org.edgeota.rollout.RolloutEvent;
+import org.edgeota.rollout.RolloutSpec;
 import org.edgeota.rollout.RolloutState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +68,8 @@ public final class JdbcStore implements ControllerStore {
   private final BlockingQueue<Connection> pool;
   private final List<Connection> all = new ArrayList<>();
   private final JsonCodec json = new JsonCodec();
+  // Rollout definitions never change once stored; parsing each on every check-in is wasted work.
+  private final Map<String, RolloutSpec> specs = new ConcurrentHashMap<>();
 
   @FunctionalInterface
   private interface ConnectionFactory {
@@ -376,6 +381,24 @@ public final class JdbcStore implements ControllerStore {
   }
 
   @Override
+  public List<Rollout> rollouts(Set<RolloutState> states) {
+    if (states.isEmpty()) {
+      return List.of();
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(states.size(), "?"));
+    Object[] names = states.stream().map(Enum::name).sorted().toArray();
+    return tx(
+        c ->
+            query(
+                c,
+                "SELECT * FROM rollouts WHERE state IN ("
+                    + marks
+                    + ") ORDER BY created_at, rollout_id",
+                this::readRollout,
+                names));
+  }
+
+  @Override
   public boolean compareAndSet(Rollout expected, Rollout next, Instant at) {
     StoreSupport.checkNext(expected, next);
     return tx(
@@ -642,7 +665,7 @@ public final class JdbcStore implements ControllerStore {
   private Rollout readRollout(ResultSet rs) throws SQLException {
     String back = rs.getString("rolled_back_to");
     return new Rollout(
-        json.readSpec(rs.getString("spec")),
+        specs.computeIfAbsent(rs.getString("spec"), json::readSpec),
         RolloutState.valueOf(rs.getString("state")),
         rs.getInt("stage_index"),
         instant(rs, "stage_started_at"),
