@@ -41,7 +41,10 @@ public final class Journal {
 
   private final Path file;
   private final Clock clock;
-  private final ObjectMapper mapper;
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private final ObjectMapper mapper = MAPPER;
   private final Consumer<String> probe;
   private JournalRecord current;
 
@@ -66,7 +69,6 @@ public final class Journal {
     this.probe = Objects.requireNonNull(probe, "probe");
     this.file = stateDir.resolve(FILE_NAME);
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
   }
 
   /**
