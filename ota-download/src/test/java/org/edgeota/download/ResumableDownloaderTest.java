@@ -318,4 +318,22 @@ class ResumableDownloaderTest {
     assertThat(events).extracting(DownloadProgress::bytes).isSorted();
     assertThat(events.get(events.size() - 1).eta()).isEqualTo(Duration.ZERO);
   }
+
+  @Test
+  void download_listenerThatThrows_doesNotFailTheDownload() throws Exception {
+    server.stubFor(
+        get("/api/v1/updates/download/app.bin")
+            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    Path target = dir.resolve("app.bin");
+
+    downloader()
+        .download(
+            request(),
+            target,
+            p -> {
+              throw new IllegalStateException("listener bug");
+            });
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(data);
+  }
 }
