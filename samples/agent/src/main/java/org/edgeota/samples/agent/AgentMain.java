@@ -28,8 +28,6 @@ import picocli.CommandLine.Option;
         "Edge OTA reference agent: checks in, installs into the inactive slot, reboots,"
             + " commits or rolls back.")
 public final class AgentMain implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
-
   @Option(names = "--config", required = true, description = "Agent properties file.")
   Path configFile;
 
@@ -42,6 +40,9 @@ public final class AgentMain implements Callable<Integer> {
    * @param args the command-line arguments
    */
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "ota-agent-logback.xml");
+    }
     CommandLine cl = new CommandLine(new AgentMain());
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
@@ -56,6 +57,8 @@ public final class AgentMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Obtained here, not in a static field, so main() can choose the logging configuration first.
+    Logger log = LoggerFactory.getLogger(AgentMain.class);
     AgentConfig config = AgentConfig.load(configFile);
     UpdateAgent agent =
         ReferenceAgent.build(
@@ -65,7 +68,7 @@ public final class AgentMain implements Callable<Integer> {
             RetryPolicy.defaults(),
             Clock.systemUTC());
     PostBootResult boot = agent.afterBoot();
-    LOG.info("post-boot step: {} {}", boot.state(), boot.version() == null ? "" : boot.version());
+    log.info("post-boot step: {} {}", boot.state(), boot.version() == null ? "" : boot.version());
     if (boot.rebootRequested()) {
       return 0; // the system is going down
     }
@@ -74,7 +77,7 @@ public final class AgentMain implements Callable<Integer> {
       try {
         r = agent.runCycle();
       } catch (OtaException e) {
-        LOG.warn("update cycle failed, trying again next poll: {}", e.getMessage());
+        log.warn("update cycle failed, trying again next poll: {}", e.getMessage());
         r = null;
       }
       if (r != null && r.rebootRequested()) {

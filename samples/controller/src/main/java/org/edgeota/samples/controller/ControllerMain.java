@@ -56,6 +56,9 @@ public final class ControllerMain implements Callable<Integer> {
    * @param args the command-line arguments
    */
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "ota-controller-logback.xml");
+    }
     CommandLine cl = new CommandLine(new ControllerMain());
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
