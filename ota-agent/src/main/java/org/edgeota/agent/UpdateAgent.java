@@ -123,6 +123,7 @@ public final class UpdateAgent {
   private final Map<String, String> tags;
   private final Version factoryVersion;
   private final long factorySequence;
+  private final long factoryFirmwareSize;
   private final Version agentVersion;
   private final RebootHandler rebootHandler;
   private final Supplier<Slot> bootedSlotSource;
@@ -138,7 +139,7 @@ public final class UpdateAgent {
     this.transport = b.transport;
     this.scheme = b.scheme;
     this.partitions = b.partitions;
-    this.installers = Map.copyOf(b.installers);
+    this.installers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.installers));
     this.health = b.health;
     this.trust = b.trust;
     this.clock = b.clock;
@@ -148,6 +149,7 @@ public final class UpdateAgent {
     this.tags = Map.copyOf(b.tags);
     this.factoryVersion = b.factoryVersion;
     this.factorySequence = b.factorySequence;
+    this.factoryFirmwareSize = b.factoryFirmwareSize;
     this.agentVersion = b.agentVersion;
     this.rebootHandler = b.rebootHandler;
     this.bootedSlotSource = b.bootedSlot;
@@ -244,7 +246,7 @@ public final class UpdateAgent {
       return recoverCorruptJournal(e);
     }
     if (loaded.isEmpty()) {
-      return journal.initialise(JournalRecord.initial(factoryVersion.toString(), factorySequence));
+      return journal.initialise(factoryRecord());
     }
     return loaded.get();
   }
@@ -256,7 +258,7 @@ public final class UpdateAgent {
   private JournalRecord recoverCorruptJournal(OtaException e) {
     LOG.error("journal unusable, starting over from the boot environment: {}", e.getMessage());
     Path aside = journal.quarantine();
-    JournalRecord fresh = JournalRecord.initial(factoryVersion.toString(), factorySequence);
+    JournalRecord fresh = factoryRecord();
     Optional<JournalRecord> facts = readFacts();
     if (facts.isPresent()) {
       fresh =
@@ -285,6 +287,12 @@ public final class UpdateAgent {
       }
     }
     return r;
+  }
+
+  private JournalRecord factoryRecord() {
+    return JournalRecord.initial(factoryVersion.toString(), factorySequence).toBuilder()
+        .firmwareImageSize(factoryFirmwareSize)
+        .build();
   }
 
   private Outcome resume(JournalRecord r) {
@@ -1095,6 +1103,7 @@ public final class UpdateAgent {
     private Map<String, String> tags = Map.of();
     private Version factoryVersion;
     private long factorySequence;
+    private long factoryFirmwareSize;
     private Version agentVersion;
     private RebootHandler rebootHandler;
     private Supplier<Slot> bootedSlot;
@@ -1256,6 +1265,25 @@ public final class UpdateAgent {
     public Builder factoryRelease(Version version, long sequence) {
       this.factoryVersion = Objects.requireNonNull(version, "version");
       this.factorySequence = sequence;
+      return this;
+    }
+
+    /**
+     * Sets the byte size of the firmware image installed at the factory, so that a delta's base can
+     * be recognised before the first update; by default the whole slot is hashed.
+     *
+     * @param bytes the image size, or 0 when unknown
+     * @return this builder
+     * @throws OtaException with {@code INVALID_ARGUMENT} for a negative size
+     */
+    public Builder factoryFirmwareSize(long bytes) {
+      if (bytes < 0) {
+        throw new OtaException(
+            ReasonCode.INVALID_ARGUMENT,
+            String.valueOf(bytes),
+            "factoryFirmwareSize: expected a non-negative byte count, found " + bytes);
+      }
+      this.factoryFirmwareSize = bytes;
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.edgeota.api.Component;
+import org.edgeota.api.DeltaArtifact;
 import org.edgeota.api.Release;
 import org.edgeota.api.Slot;
 import org.edgeota.api.Version;
@@ -68,11 +69,20 @@ final class SimulatedDevice {
 
     /** Release 2.0.0 with firmware, application and config, plus extra components. */
     Releases(List<Component> extra) {
+      this(extra, List.of(), Map.of());
+    }
+
+    /** Release 2.0.0 whose firmware also offers deltas, served as extra artifacts. */
+    Releases(List<Component> extra, List<DeltaArtifact> fwDeltas, Map<String, byte[]> more) {
       artifacts.put("fw-2.bin", image2);
+      artifacts.putAll(more);
       artifacts.put("app-2.tar.gz", app2);
       artifacts.put("cfg-2.json", config2);
       List<Component> components = new java.util.ArrayList<>();
-      components.add(component("fw", Component.TYPE_FIRMWARE, "fw-2.bin", image2, 1, true));
+      Component fw = component("fw", Component.TYPE_FIRMWARE, "fw-2.bin", image2, 1, true);
+      components.add(
+          new Component(
+              fw.name(), fw.type(), fw.file(), fw.size(), fw.sha256(), 1, true, fwDeltas));
       components.add(component("web", Component.TYPE_APPLICATION, "app-2.tar.gz", app2, 2, false));
       components.add(component("settings", Component.TYPE_CONFIG, "cfg-2.json", config2, 3, false));
       components.addAll(extra);
@@ -183,6 +193,7 @@ final class SimulatedDevice {
         .stateDirectory(stateDir)
         .device("device-1", DEVICE_TYPE, Map.of("region", "lab"))
         .factoryRelease(V1, 1)
+        .factoryFirmwareSize(releases.image1.length)
         .agentVersion(Version.parse("1.5.0"))
         .rebootHandler(() -> power.tick("reboot requested"))
         .reportBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8))

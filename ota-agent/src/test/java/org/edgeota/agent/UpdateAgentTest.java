@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.edgeota.api.Component;
+import org.edgeota.api.DeltaArtifact;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Slot;
 import org.edgeota.api.UpdateState;
 import org.edgeota.api.spi.BootEnv;
 import org.edgeota.api.spi.HealthCheck;
+import org.edgeota.delta.DeltaGenerator;
 import org.edgeota.health.HealthRunner;
 import org.edgeota.partition.BootScheme;
 import org.edgeota.partition.UBootEnv;
@@ -273,6 +275,94 @@ class UpdateAgentTest {
     assertThat(cycle.state()).isEqualTo(UpdateState.IDLE);
     assertThat(cycle.detail()).contains("rolled back");
     assertThat(again.downloads).isEmpty();
+  }
+
+  @Test
+  void runCycle_firmwareDeltaMatchesInstalledImage_downloadsOnlyThePatch() throws Exception {
+    SimulatedDevice.Releases plain = new SimulatedDevice.Releases();
+    byte[] patch = bsdiff(plain.image1, plain.image2);
+    DeltaArtifact delta =
+        new DeltaArtifact(
+            SimulatedDevice.V1,
+            StubController.sha256(plain.image1),
+            "fw-1-to-2.bsdiff",
+            patch.length,
+            StubController.sha256(patch),
+            "bsdiff");
+    SimulatedDevice d =
+        new SimulatedDevice(
+            tmp,
+            new SimulatedDevice.Releases(
+                List.of(), List.of(delta), java.util.Map.of("fw-1-to-2.bsdiff", patch)));
+    StubController ctl = controller(d);
+
+    PostBootResult post = updateAndBoot(d, ctl, true);
+
+    assertThat(post.state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(ctl.downloads).contains("fw-1-to-2.bsdiff").doesNotContain("fw-2.bin");
+    assertThat(d.slotImage(Slot.B, d.releases.image2.length)).isEqualTo(d.releases.image2);
+  }
+
+  @Test
+  void runCycle_firmwareDeltaForAnotherBase_fallsBackToFullImage() throws Exception {
+    SimulatedDevice.Releases plain = new SimulatedDevice.Releases();
+    byte[] patch = bsdiff(plain.image1, plain.image2);
+    DeltaArtifact delta =
+        new DeltaArtifact(
+            SimulatedDevice.V1,
+            "0".repeat(64),
+            "fw-1-to-2.bsdiff",
+            patch.length,
+            StubController.sha256(patch),
+            "bsdiff");
+    SimulatedDevice d =
+        new SimulatedDevice(
+            tmp,
+            new SimulatedDevice.Releases(
+                List.of(), List.of(delta), java.util.Map.of("fw-1-to-2.bsdiff", patch)));
+    StubController ctl = controller(d);
+
+    PostBootResult post = updateAndBoot(d, ctl, true);
+
+    assertThat(post.state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(ctl.downloads).contains("fw-2.bin");
+    assertThat(d.slotImage(Slot.B, d.releases.image2.length)).isEqualTo(d.releases.image2);
+  }
+
+  @Test
+  void runCycle_releaseWithoutFirmware_isHealthCheckedAndCommittedInPlace() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    SimulatedDevice.Releases r = d.releases;
+    String manifest =
+        SimulatedDevice.sign(
+            SimulatedDevice.release(
+                SimulatedDevice.V2,
+                2,
+                List.of(
+                    SimulatedDevice.component(
+                        "web", Component.TYPE_APPLICATION, "app-2.tar.gz", r.app2, 1, false))));
+    StubController ctl = new StubController(manifest, "2.0.0", r.artifacts, null);
+    d.powerOn();
+
+    CycleResult cycle = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(cycle.state()).isEqualTo(UpdateState.COMMITTED);
+    assertThat(cycle.rebootRequested()).isFalse();
+    assertThat(d.appVersion()).isEqualTo("2");
+    assertThat(d.scheme().bootedSlot()).isEqualTo(Slot.A);
+    assertThat(d.scheme().inTrial()).isFalse();
+  }
+
+  private byte[] bsdiff(byte[] from, byte[] to) throws Exception {
+    Path a = Files.write(tmp.resolve("old.bin"), from);
+    Path b = Files.write(tmp.resolve("new.bin"), to);
+    Path p = tmp.resolve("patch.bsdiff");
+    DeltaGenerator.builder().maxRatio(100).build().diff(a, b, p);
+    byte[] bytes = Files.readAllBytes(p);
+    Files.delete(a);
+    Files.delete(b);
+    Files.delete(p);
+    return bytes;
   }
 
   private PostBootResult updateAndBoot(SimulatedDevice d, StubController ctl, boolean healthy) {
