@@ -28,7 +28,8 @@ import org.edgeota.download.internal.DownloadJob;
  * discards the partial data first. The SHA-256 is computed while the bytes stream in; on a resume
  * the durable prefix is hashed once. More bytes than the expected size are never accepted: the
  * first extra byte fails the download and deletes the partial data. A partial file that already
- * holds every byte is verified without any request.
+ * holds every byte is verified without any request, and so is a target file already there (kept
+ * when it matches, deleted otherwise).
  *
  * <p>Time limits: response headers must arrive within the request timeout; the body must keep at
  * least the minimum throughput over each throughput window (else the attempt fails as {@link

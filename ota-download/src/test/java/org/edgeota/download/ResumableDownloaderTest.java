@@ -230,6 +230,21 @@ class ResumableDownloaderTest {
     assertThat(server.getAllServeEvents()).hasSize(1);
   }
 
+  /** A power cut after the rename but before the sidecar was removed must not cost a download. */
+  @Test
+  void download_targetAlreadyVerifiedWithStaleSidecar_returnsItWithoutRequest() throws Exception {
+    Path target = dir.resolve("app.bin");
+    Files.write(target, data);
+    new PartialState(PartialState.FORMAT, sha, SIZE, SIZE, "etag", ETAG)
+        .write(DownloadJob.sidecarOf(target));
+
+    downloader().download(request(), target, null);
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(data);
+    assertThat(DownloadJob.sidecarOf(target)).doesNotExist();
+    assertThat(server.getAllServeEvents()).isEmpty();
+  }
+
   @Test
   void download_existingTargetFile_isReplacedOnlyByVerifiedBytes() throws Exception {
     Path target = dir.resolve("app.bin");

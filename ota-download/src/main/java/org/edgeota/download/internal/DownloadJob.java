@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -145,11 +146,7 @@ public final class DownloadJob {
     this.sidecar = this.target.resolveSibling(this.target.getFileName() + ".part.json");
     this.listener = listener == null ? DownloadProgress.Listener.none() : listener;
     this.what = "download of " + Uris.redact(request.uri());
-    try {
-      this.digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    this.digest = newDigest();
   }
 
   /**
@@ -186,8 +183,8 @@ public final class DownloadJob {
     flushExecutor = settings.flushExecutor();
     try {
       Files.createDirectories(target.getParent());
-      if (Files.exists(target)) {
-        Files.delete(target);
+      if (targetAlreadyVerified()) {
+        return target;
       }
       openPartial();
       if (offset == request.size()) {
@@ -213,6 +210,44 @@ public final class DownloadJob {
       if (ownExecutor != null) {
         ownExecutor.shutdown();
       }
+    }
+  }
+
+  /**
+   * Keeps a target that already holds the requested bytes (for example after a power cut between
+   * the rename and the removal of the sidecar); deletes any other file there.
+   */
+  private boolean targetAlreadyVerified() throws IOException {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+        && Files.size(target) == request.size()) {
+      MessageDigest md = newDigest();
+      try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
+        ByteBuffer buf = ByteBuffer.allocate(HASH_BUFFER);
+        while (ch.read(buf) >= 0) {
+          buf.flip();
+          md.update(buf);
+          buf.clear();
+        }
+      }
+      if (HexFormat.of().formatHex(md.digest()).equals(request.sha256())) {
+        Files.deleteIfExists(sidecar);
+        Files.deleteIfExists(partial);
+        LOG.info("{}: {} already holds the expected bytes; nothing to fetch", what, target);
+        return true;
+      }
+    }
+    Files.delete(target);
+    return false;
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 
