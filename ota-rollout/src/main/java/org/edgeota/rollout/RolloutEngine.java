@@ -596,6 +596,8 @@ public final class RolloutEngine {
   private static void logTransition(Rollout from, Rollout to) {
     if (to.state() == RolloutState.ROLLED_BACK) {
       LOG.error("rollout {} rolled back to {}: {}", to.id(), to.rolledBackTo(), to.reason());
+    } else if (to.state() == RolloutState.ABORTED) {
+      LOG.error("rollout {} aborted at stage '{}': {}", to.id(), to.stage().name(), to.reason());
     } else if (to.state() == RolloutState.PAUSED
         && to.reason() != null
         && to.reason().startsWith(BREACH_PREFIX)) {
@@ -661,6 +663,10 @@ public final class RolloutEngine {
   /**
    * Counts the devices a rollout can reach below a bucket cutoff: population members that are
    * assigned, or not yet running the release; cancelled devices excluded.
+   *
+   * <p>Note: this reads every device and hashes its id, so it costs time linear in the fleet; the
+   * engine calls it only while a stage has fewer reports than its minimum, and metrics once per
+   * rollout and scrape.
    *
    * @param rollout the rollout
    * @param cutoff the exclusive bucket bound ({@link Buckets#BUCKETS} for the whole population)

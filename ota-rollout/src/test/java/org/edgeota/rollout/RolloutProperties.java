@@ -43,7 +43,7 @@ class RolloutProperties {
   private static final Version OLD = Version.parse("1.0.0");
 
   sealed interface Step
-      permits Register, CheckIn, Report, Clock, Tick, Pause, Resume, Advance, Reload {}
+      permits Register, CheckIn, Report, Clock, Tick, Pause, Resume, Advance, Abort, Reload {}
 
   record Register(int count) implements Step {}
 
@@ -60,6 +60,9 @@ class RolloutProperties {
   record Resume() implements Step {}
 
   record Advance() implements Step {}
+
+  /** Aborts only when {@code chance == 0}, so that most scenarios keep running. */
+  record Abort(int chance) implements Step {}
 
   record Reload() implements Step {}
 
@@ -118,7 +121,8 @@ class RolloutProperties {
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new Pause())),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new Resume())),
             net.jqwik.api.Tuple.of(1, Arbitraries.just(new Advance())),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reload())));
+            net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reload())),
+            net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 2).map(Abort::new)));
     return Combinators.combine(stages, step.list().ofMinSize(1).ofMaxSize(60)).as(Scenario::new);
   }
 
@@ -223,6 +227,10 @@ class RolloutProperties {
       ignoreIllegal(() -> w.engine.resume(ID));
     } else if (step instanceof Advance) {
       ignoreIllegal(() -> w.engine.advance(ID));
+    } else if (step instanceof Abort a) {
+      if (a.chance() == 0) {
+        ignoreIllegal(() -> w.engine.abort(ID, "operator"));
+      }
     } else if (step instanceof Reload) {
       List<Assignment> before = w.store.assignments(ID);
       Rollout rollout = w.engine.rollout(ID);
