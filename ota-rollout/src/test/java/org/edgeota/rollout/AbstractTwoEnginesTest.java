@@ -134,6 +134,26 @@ abstract class AbstractTwoEnginesTest {
         .isIn(RolloutState.ABORTED, RolloutState.COMPLETED);
   }
 
+  @Test
+  void open_threeInstancesAtOnce_migrateOnce() throws Exception {
+    List<Callable<ControllerStore>> opens = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      opens.add(this::openShared);
+    }
+
+    List<ControllerStore> opened = new ArrayList<>();
+    for (Future<ControllerStore> f : pool.invokeAll(opens)) {
+      opened.add(f.get());
+    }
+    stores.addAll(opened);
+
+    for (ControllerStore s : opened) {
+      assertThat(((org.edgeota.rollout.internal.JdbcStore) s).schemaVersion()).isEqualTo(1);
+    }
+    opened.get(0).registerDevice("d", "00", Instant.EPOCH);
+    assertThat(opened.get(2).device("d")).isPresent();
+  }
+
   private void runAll(List<Callable<Object>> work, RolloutEngine[] engines) throws Exception {
     List<Callable<Object>> all = new ArrayList<>(work);
     for (RolloutEngine engine : engines) {
