@@ -63,6 +63,7 @@ import org.edgeota.manifest.TrustStore;
 import org.edgeota.partition.BootScheme;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The device's update agent: one update cycle per {@link #runCycle()} and the post-boot step per
@@ -109,6 +110,18 @@ import org.slf4j.LoggerFactory;
 public final class UpdateAgent {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateAgent.class);
   private static final String FACTS_FILE = "device-facts.json";
+
+  /** Download failures that a later cycle can overcome; the update stays in DOWNLOADING. */
+  private static final java.util.Set<ReasonCode> TRANSIENT_DOWNLOAD_FAILURES =
+      java.util.EnumSet.of(
+          ReasonCode.TRANSPORT_ERROR,
+          ReasonCode.RETRIES_EXHAUSTED,
+          ReasonCode.HTTP_STATUS,
+          ReasonCode.DOWNLOAD_TRUNCATED,
+          ReasonCode.DOWNLOAD_TOO_SLOW,
+          ReasonCode.DOWNLOAD_DEADLINE,
+          ReasonCode.VALIDATOR_CHANGED,
+          ReasonCode.IO_ERROR);
 
   private final TransportClient transport;
   private final BootScheme scheme;
@@ -198,6 +211,12 @@ public final class UpdateAgent {
    *     update is then resumed by the next call
    */
   public CycleResult runCycle() {
+    try (MDC.MDCCloseable device = MDC.putCloseable("device", deviceId)) {
+      return cycle();
+    }
+  }
+
+  private CycleResult cycle() {
     JournalRecord r = start();
     if (r.state() != UpdateState.IDLE) {
       Outcome o = resume(r);
@@ -223,6 +242,12 @@ public final class UpdateAgent {
    * @throws OtaException with {@code IO_ERROR} when the journal or outbox cannot be written
    */
   public PostBootResult afterBoot() {
+    try (MDC.MDCCloseable device = MDC.putCloseable("device", deviceId)) {
+      return postBoot();
+    }
+  }
+
+  private PostBootResult postBoot() {
     JournalRecord r = start();
     Outcome o =
         r.state() == UpdateState.IDLE ? new Outcome(UpdateState.IDLE, null, null, null) : resume(r);
@@ -432,7 +457,30 @@ public final class UpdateAgent {
     }
     try {
       if (r.state() == UpdateState.DOWNLOADING) {
-        download(r, release);
+        if (!clock.instant().isBefore(release.expires())) {
+          throw new OtaException(
+              ReasonCode.MANIFEST_EXPIRED,
+              release.expires().toString(),
+              "release "
+                  + release.version()
+                  + ": expected to finish downloading before it expires at "
+                  + release.expires()
+                  + ", found "
+                  + clock.instant());
+        }
+        try {
+          download(r, release);
+        } catch (OtaException e) {
+          if (!TRANSIENT_DOWNLOAD_FAILURES.contains(e.reason())) {
+            throw e;
+          }
+          LOG.warn(
+              "download of {} interrupted, resumed next cycle: {}",
+              r.targetVersion(),
+              e.getMessage());
+          return new Outcome(
+              UpdateState.DOWNLOADING, r.targetVersion(), e.reason(), e.getMessage());
+        }
         r = journal.transition(r.withState(UpdateState.VERIFYING));
       }
       if (r.state() == UpdateState.VERIFYING) {

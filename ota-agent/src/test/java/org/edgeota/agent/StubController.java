@@ -38,6 +38,7 @@ final class StubController implements TransportClient {
   int deliveries;
   int checkIns;
   int rejectNextReports;
+  int failNextDownloads;
   boolean offline;
 
   StubController(String manifest, String version, Map<String, byte[]> artifacts, Power power) {
@@ -77,6 +78,10 @@ final class StubController implements TransportClient {
     String path = request.uri().getPath();
     String file = path.substring(path.lastIndexOf('/') + 1);
     downloads.add(file);
+    if (failNextDownloads > 0) {
+      failNextDownloads--;
+      throw new OtaException(ReasonCode.RETRIES_EXHAUSTED, file, "connection reset, 3 attempts");
+    }
     byte[] bytes = artifacts.get(file);
     if (bytes == null) {
       throw new OtaException(ReasonCode.HTTP_STATUS, "404", "expected 200, found 404 for " + file);

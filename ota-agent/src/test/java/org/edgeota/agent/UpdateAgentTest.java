@@ -152,6 +152,41 @@ class UpdateAgentTest {
   }
 
   @Test
+  void runCycle_networkLostDuringDownload_resumesNextCycleWithoutReportingFailure() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    ctl.failNextDownloads = 2;
+    d.powerOn();
+
+    CycleResult first = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    CycleResult second = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    CycleResult third = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(first.state()).isEqualTo(UpdateState.DOWNLOADING);
+    assertThat(first.reason()).isEqualTo(ReasonCode.RETRIES_EXHAUSTED);
+    assertThat(second.state()).isEqualTo(UpdateState.DOWNLOADING);
+    assertThat(third.state()).isEqualTo(UpdateState.REBOOTING);
+    assertThat(ctl.counted).isEmpty();
+    assertThat(ctl.checkIns).isEqualTo(1);
+  }
+
+  @Test
+  void runCycle_releaseExpiresWhileDownloadIsInterrupted_failsWithExpiry() {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    ctl.failNextDownloads = 1;
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    d.clock.advance(Duration.ofDays(365));
+
+    CycleResult later = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(later.state()).isEqualTo(UpdateState.FAILED);
+    assertThat(later.reason()).isEqualTo(ReasonCode.MANIFEST_EXPIRED);
+    assertThat(ctl.outcomes()).containsExactly(UpdateState.FAILED);
+  }
+
+  @Test
   void afterBoot_healthPassesOnlyAfterDelay_commitsOnRetry() {
     SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
     StubController ctl = controller(d);
