@@ -111,7 +111,7 @@ public final class DeviceApi {
     } else {
       engine.noteSeen(device.deviceId());
     }
-    Optional<Offer> offer = engine.offer(device, true);
+    Optional<Offer> offer = engine.offer(device, request.installedSequence(), true);
     if (offer.isEmpty()) {
       return CheckResponse.noUpdate(pollIntervalSeconds);
     }

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -396,18 +397,16 @@ public final class RolloutEngine {
    * @throws OtaException with {@link ReasonCode#ILLEGAL_TRANSITION} when completed or rolled back
    */
   public Rollout abort(String rolloutId, String reason) {
-    Rollout result =
-        transition(
-            rolloutId,
-            r -> {
-              if (r.state() == RolloutState.ABORTED) {
-                return Optional.empty();
-              }
-              r.state().checkMoveTo(r.id(), RolloutState.ABORTED);
-              return Optional.of(
-                  r.next(RolloutState.ABORTED, r.stageIndex(), r.stageStartedAt(), reason, null));
-            });
-    return result;
+    return transition(
+        rolloutId,
+        r -> {
+          if (r.state() == RolloutState.ABORTED) {
+            return Optional.empty();
+          }
+          r.state().checkMoveTo(r.id(), RolloutState.ABORTED);
+          return Optional.of(
+              r.next(RolloutState.ABORTED, r.stageIndex(), r.stageStartedAt(), reason, null));
+        });
   }
 
   /**
@@ -552,7 +551,7 @@ public final class RolloutEngine {
     Stage stage = r.stage();
     String reason =
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             BREACH_PREFIX + " %d/%d = %.2f%% above threshold %.2f%% of stage '%s'",
             counts.failures(),
             counts.reports(),
@@ -702,8 +701,22 @@ public final class RolloutEngine {
    * @return the offer, or empty
    */
   public Optional<Offer> offer(DeviceRecord device, boolean assign) {
+    return offer(device, Long.MIN_VALUE, assign);
+  }
+
+  /**
+   * Returns what the controller offers a device now, as {@link #offer(DeviceRecord, boolean)},
+   * leaving out releases whose sequence is not above the highest one the device has accepted (it
+   * would refuse them under its anti-rollback policy, so they are neither offered nor assigned).
+   *
+   * @param device the device, as stored after its latest check-in
+   * @param installedSequence the highest release sequence the device has accepted
+   * @param assign whether a new assignment may be made
+   * @return the offer, or empty
+   */
+  public Optional<Offer> offer(DeviceRecord device, long installedSequence, boolean assign) {
     for (Rollout r : store.rollouts(OFFERING)) {
-      Optional<Offer> offer = offerFrom(r, device, assign);
+      Optional<Offer> offer = offerFrom(r, device, installedSequence, assign);
       if (offer.isPresent()) {
         return offer;
       }
@@ -711,18 +724,22 @@ public final class RolloutEngine {
     return Optional.empty();
   }
 
-  private Optional<Offer> offerFrom(Rollout rollout, DeviceRecord device, boolean assign) {
+  private Optional<Offer> offerFrom(
+      Rollout rollout, DeviceRecord device, long installedSequence, boolean assign) {
     Rollout r = rollout;
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       if (r.state() == RolloutState.ROLLED_BACK) {
         Optional<Assignment> a = store.assignment(r.id(), device.deviceId());
         boolean moved = a.isPresent() && !a.get().cancelled();
-        if (moved && !r.rolledBackTo().equals(device.installedVersion())) {
+        if (moved
+            && !r.rolledBackTo().equals(device.installedVersion())
+            && release(r.rolledBackTo()).sequence() > installedSequence) {
           return Optional.of(new Offer(r.id(), release(r.rolledBackTo())));
         }
         return Optional.empty();
       }
       if (r.state() != RolloutState.RUNNING
+          || release(r.spec().release()).sequence() <= installedSequence
           || !inPopulation(r, device)
           || r.spec().release().equals(device.installedVersion())) {
         return Optional.empty();

@@ -101,8 +101,12 @@ abstract class AbstractStoreBehaviourTest {
   }
 
   CheckResponse checkIn(String id, Version installed) {
+    return checkIn(id, installed, 1);
+  }
+
+  CheckResponse checkIn(String id, Version installed, long installedSequence) {
     DeviceInfo info = new DeviceInfo(id, "gw", installed, Version.of(1, 0, 0), Map.of("site", "a"));
-    return devices.checkIn(tokens.get(id), new CheckRequest(info, 1, Slot.A));
+    return devices.checkIn(tokens.get(id), new CheckRequest(info, installedSequence, Slot.A));
   }
 
   Set<String> checkInAll() {
@@ -159,6 +163,18 @@ abstract class AbstractStoreBehaviourTest {
     assertThat(response.artifactUrls())
         .containsEntry(
             "rootfs-2.0.0.img", "http://127.0.0.1:8080/api/v1/updates/download/rootfs-2.0.0.img");
+  }
+
+  @Test
+  void checkIn_deviceAlreadyAcceptedAHigherSequence_isNeitherOfferedNorAssigned() {
+    registerFleet(100);
+    startedRollout(stages(), false);
+    String id = bucketBelow(CANARY_CUTOFF).iterator().next();
+
+    CheckResponse response = checkIn(id, OLD, 2);
+
+    assertThat(response.updateAvailable()).isFalse();
+    assertThat(store.assignment(ROLLOUT, id)).isEmpty();
   }
 
   @Test
