@@ -88,7 +88,8 @@ public final class DownloadBenchmark {
         System.out.printf(
             Locale.ROOT,
             "round %d: ours %.0f MiB/s (heap %.1f MiB, RSS %.1f MiB); curl %.0f MiB/s,"
-                + " curl+fsync %.0f MiB/s (RSS %.1f MiB); JDK client alone %.0f MiB/s%n",
+                + " curl+fsync %.0f MiB/s (RSS %.1f MiB); JDK client alone %.0f MiB/s;"
+                + " warm: ours %.0f, JDK client alone %.0f MiB/s%n",
             r + 1,
             ours.get(r)[0],
             ours.get(r)[1],
@@ -96,7 +97,9 @@ public final class DownloadBenchmark {
             curl.get(r)[0],
             curl.get(r)[1],
             curl.get(r)[2],
-            raw.get(r)[0]);
+            raw.get(r)[0],
+            ours.get(r)[3],
+            raw.get(r)[3]);
       }
       report(sizeMiB, rounds, ours, curl, raw);
     } finally {
@@ -132,7 +135,10 @@ public final class DownloadBenchmark {
     return result;
   }
 
-  /** Runs this class in a child JVM with -Xmx64m; returns {MiB/s, peak heap MiB, RSS MiB}. */
+  /**
+   * Runs this class in a child JVM with -Xmx64m, which downloads twice; returns {MiB/s of the first
+   * (cold JVM) run, peak heap MiB, peak RSS MiB, MiB/s of the second (warm) run}.
+   */
   private static double[] runChild(long size, String... args) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd =
@@ -143,18 +149,26 @@ public final class DownloadBenchmark {
                 "-cp",
                 System.getProperty("java.class.path"),
                 DownloadBenchmark.class.getName()));
+    String logConfig = System.getProperty("logback.configurationFile");
+    if (logConfig != null) {
+      cmd.add(1, "-Dlogback.configurationFile=" + logConfig);
+    }
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes()).trim();
     if (p.waitFor() != 0) {
       throw new IOException("client failed: " + output);
     }
-    String[] last = output.lines().reduce((a, b) -> b).orElseThrow().split(" ");
-    double seconds = Long.parseLong(last[0]) / 1e9;
+    List<String> lines = output.lines().filter(l -> l.matches("\\d+ \\d+ \\d+")).toList();
+    String[] first = lines.get(lines.size() - 2).split(" ");
+    String[] last = lines.get(lines.size() - 1).split(" ");
+    double seconds = Long.parseLong(first[0]) / 1e9;
+    double warmSeconds = Long.parseLong(last[0]) / 1e9;
     return new double[] {
       (size / 1048576.0) / seconds,
       Long.parseLong(last[1]) / 1048576.0,
-      Long.parseLong(last[2]) / 1024.0
+      Long.parseLong(last[2]) / 1024.0,
+      (size / 1048576.0) / warmSeconds
     };
   }
 
@@ -203,18 +217,20 @@ public final class DownloadBenchmark {
   /** Reads the body with the JDK client alone (no hash, no file) and prints the figures. */
   private static void raw(String url) throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    long start = System.nanoTime();
-    HttpResponse<InputStream> response =
-        client.send(
-            HttpRequest.newBuilder(URI.create(url)).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
     byte[] buffer = new byte[1 << 16];
-    try (InputStream in = response.body()) {
-      while (in.read(buffer) >= 0) {
-        // discard
+    for (int run = 0; run < 2; run++) {
+      long start = System.nanoTime();
+      HttpResponse<InputStream> response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        while (in.read(buffer) >= 0) {
+          // discard
+        }
       }
+      printFigures(System.nanoTime() - start);
     }
-    printFigures(System.nanoTime() - start);
   }
 
   private static void client(String[] args) throws Exception {
@@ -227,9 +243,13 @@ public final class DownloadBenchmark {
             .retryPolicy(RetryPolicy.none())
             .deadline(Duration.ofMinutes(10))
             .build();
-    long start = System.nanoTime();
-    downloader.download(new ArtifactRequest(uri, size, sha), out, null);
-    printFigures(System.nanoTime() - start);
+    for (int run = 0; run < 2; run++) {
+      Files.deleteIfExists(out);
+      long start = System.nanoTime();
+      downloader.download(new ArtifactRequest(uri, size, sha), out, null);
+      printFigures(System.nanoTime() - start);
+    }
+    Files.deleteIfExists(out);
   }
 
   private static void printFigures(long elapsed) throws IOException {
@@ -288,6 +308,19 @@ public final class DownloadBenchmark {
         median(raw, 0) / curlMedian,
         median(raw, 1),
         median(raw, 2));
+    System.out.printf(
+        Locale.ROOT,
+        "| second download in the same JVM (warm JIT): ResumableDownloader | %.0f MiB/s"
+            + " | %.2f of curl, %.2f of curl+fsync | | |%n",
+        median(ours, 3),
+        median(ours, 3) / curlMedian,
+        median(ours, 3) / median(curl, 1));
+    System.out.printf(
+        Locale.ROOT,
+        "| second read in the same JVM (warm JIT): JDK HttpClient alone | %.0f MiB/s"
+            + " | %.2f of curl | | |%n",
+        median(raw, 3),
+        median(raw, 3) / curlMedian);
   }
 
   private static double median(List<double[]> rows, int column) {
