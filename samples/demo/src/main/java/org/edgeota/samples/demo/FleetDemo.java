@@ -206,7 +206,7 @@ public final class FleetDemo implements Callable<Integer> {
 
       // 5. Staged rollout of 2.0.0.
       out.println("[5/7] staged rollout of 2.0.0");
-      Fleet f = new Fleet(pool, fleet, controller, admin);
+      Fleet f = new Fleet(pool, fleet, controller);
       String good = "rollout-2.0.0";
       admin.post("rollouts", rolloutSpec(good, "2.0.0", fleet));
       admin.post("rollouts/" + good + "/start", null);
@@ -281,6 +281,11 @@ public final class FleetDemo implements Callable<Integer> {
       for (Expectation e : expectations) {
         out.printf("  [%s] %s: %s%n", e.passed() ? " ok " : "FAIL", e.name(), e.detail());
       }
+      Path first = fleet.get(0).dir;
+      out.printf(
+          "%nCheck a device by hand:%n  fw_printenv -c %s boot_partition%n"
+              + "  e2fsck -fn %s%n  debugfs -R 'cat /etc/os-release' %s%n",
+          first.resolve("fw_env.config"), first.resolve("slotB.img"), first.resolve("slotB.img"));
       out.println(ok ? "\nAll expectations held." : "\nSome expectations FAILED.");
       return ok ? 0 : 1;
     } finally {
@@ -397,17 +402,11 @@ public final class FleetDemo implements Callable<Integer> {
     private final ExecutorService pool;
     private final List<SimDevice> fleet;
     private final ControllerServer controller;
-    private final AdminClient admin;
 
-    Fleet(
-        ExecutorService pool,
-        List<SimDevice> fleet,
-        ControllerServer controller,
-        AdminClient admin) {
+    Fleet(ExecutorService pool, List<SimDevice> fleet, ControllerServer controller) {
       this.pool = pool;
       this.fleet = fleet;
       this.controller = controller;
-      this.admin = admin;
     }
 
     long installed(String version) {
