@@ -260,7 +260,7 @@ public final class CheckInBenchmark {
       Map<String, List<Result>> results, int devices, int seconds, int connections) {
     StringBuilder b = new StringBuilder();
     b.append(BEGIN).append('\n');
-    b.append("## Controller: device check-ins over HTTP\n\n");
+    b.append("## Reference controller (`samples/controller`): check-ins over HTTP\n\n");
     b.append(
         String.format(
             Locale.ROOT,
