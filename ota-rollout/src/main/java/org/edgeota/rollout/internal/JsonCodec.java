@@ -7,31 +7,48 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Version;
+import org.edgeota.rollout.Rollout;
 import org.edgeota.rollout.RolloutSpec;
 import org.edgeota.rollout.Stage;
 import org.edgeota.rollout.TargetFilter;
 
-/** The JSON columns of the database stores: rollout specs, tag maps and string lists. */
-final class JsonCodec {
+/**
+ * JSON forms of rollout definitions and snapshots (used by the database stores and {@link
+ * org.edgeota.rollout.RolloutJson}), tag maps and string lists.
+ */
+public final class JsonCodec {
   private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};
   private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
   private final ObjectMapper mapper = new ObjectMapper();
 
-  String writeSpec(RolloutSpec spec) {
+  /**
+   * Writes a rollout definition; the format {@link #readSpec} reads (and the admin API accepts).
+   *
+   * @param spec the definition
+   * @return JSON text
+   */
+  public String writeSpec(RolloutSpec spec) {
+    return write(specNode(spec));
+  }
+
+  private ObjectNode specNode(RolloutSpec spec) {
     ObjectNode root = mapper.createObjectNode();
     root.put("id", spec.id());
     root.put("release", spec.release().toString());
-    root.set("deviceTypes", mapper.valueToTree(List.copyOf(spec.filter().deviceTypes())));
-    root.set("tags", mapper.valueToTree(spec.filter().tags()));
+    root.set("deviceTypes", mapper.valueToTree(new TreeSet<>(spec.filter().deviceTypes())));
+    root.set("tags", mapper.valueToTree(new TreeMap<>(spec.filter().tags())));
     ArrayNode stages = root.putArray("stages");
     for (Stage s : spec.stages()) {
       ObjectNode n = stages.addObject();
@@ -39,40 +56,197 @@ final class JsonCodec {
       n.put("percent", s.percent());
       n.put("errorThresholdPercent", s.errorThresholdPercent());
       n.put("minReports", s.minReports());
-      n.put("minSoakMillis", s.minSoak().toMillis());
+      n.put("minSoak", s.minSoak().toString());
     }
     root.put("autoAdvance", spec.autoAdvance());
     if (spec.rollbackRelease() != null) {
       root.put("rollbackRelease", spec.rollbackRelease().toString());
     }
     root.put("autoRollback", spec.autoRollback());
+    return root;
+  }
+
+  /**
+   * Writes a rollout snapshot: its definition, state and stage.
+   *
+   * @param r the rollout
+   * @return JSON text
+   */
+  public String writeRollout(Rollout r) {
+    ObjectNode root = mapper.createObjectNode();
+    root.set("spec", specNode(r.spec()));
+    root.put("state", r.state().name());
+    root.put("stageIndex", r.stageIndex());
+    root.put("stage", r.stage().name());
+    root.put("stageStartedAt", r.stageStartedAt() == null ? null : r.stageStartedAt().toString());
+    root.put("reason", r.reason());
+    root.put("rolledBackTo", r.rolledBackTo() == null ? null : r.rolledBackTo().toString());
+    root.put("createdAt", r.createdAt().toString());
+    root.put("revision", r.revision());
     return write(root);
   }
 
-  RolloutSpec readSpec(String json) {
-    JsonNode root = read(json);
+  /**
+   * Reads a rollout definition strictly: unknown fields, missing required fields and wrong types
+   * are rejected.
+   *
+   * @param json the JSON text
+   * @return the validated definition
+   * @throws OtaException with {@link ReasonCode#ROLLOUT_CONFIG_INVALID} naming the field
+   */
+  public RolloutSpec readSpec(String json) {
+    JsonNode root;
+    try {
+      root = mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw invalid("(document)", null, "a JSON object, found unreadable text");
+    }
+    object(root, "(document)", SPEC_FIELDS);
     List<Stage> stages = new ArrayList<>();
-    for (JsonNode n : root.get("stages")) {
+    JsonNode list = root.get("stages");
+    if (list == null || !list.isArray()) {
+      throw invalid("stages", list, "an array of stages");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String at = "stages[" + i + "]";
+      JsonNode n = object(list.get(i), at, STAGE_FIELDS);
       stages.add(
           new Stage(
-              n.get("name").asText(),
-              n.get("percent").asDouble(),
-              n.get("errorThresholdPercent").asDouble(),
-              n.get("minReports").asInt(),
-              Duration.ofMillis(n.get("minSoakMillis").asLong())));
+              text(n, at + ".name", true),
+              number(n, at + ".percent"),
+              number(n, at + ".errorThresholdPercent"),
+              (int) integer(n, at + ".minReports"),
+              duration(n, at + ".minSoak")));
     }
     Set<String> types = new HashSet<>();
-    root.get("deviceTypes").forEach(t -> types.add(t.asText()));
-    Map<String, String> tags = mapper.convertValue(root.get("tags"), MAP);
-    JsonNode rollback = root.get("rollbackRelease");
+    JsonNode typeList = root.get("deviceTypes");
+    if (typeList != null) {
+      if (!typeList.isArray()) {
+        throw invalid("deviceTypes", typeList, "an array of strings");
+      }
+      for (JsonNode t : typeList) {
+        if (!t.isTextual()) {
+          throw invalid("deviceTypes", t, "an array of strings");
+        }
+        types.add(t.asText());
+      }
+    }
+    Map<String, String> tags = new TreeMap<>();
+    JsonNode tagObject = root.get("tags");
+    if (tagObject != null) {
+      if (!tagObject.isObject()) {
+        throw invalid("tags", tagObject, "an object of strings");
+      }
+      for (Map.Entry<String, JsonNode> e : tagObject.properties()) {
+        if (!e.getValue().isTextual()) {
+          throw invalid("tags." + e.getKey(), e.getValue(), "a string");
+        }
+        tags.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    String rollback = text(root, "rollbackRelease", false);
     return new RolloutSpec(
-        root.get("id").asText(),
-        Version.parse(root.get("release").asText()),
+        text(root, "id", true),
+        version(text(root, "release", true), "release"),
         new TargetFilter(types, tags),
         stages,
-        root.get("autoAdvance").asBoolean(),
-        rollback == null ? null : Version.parse(rollback.asText()),
-        root.get("autoRollback").asBoolean());
+        bool(root, "autoAdvance", true),
+        rollback == null ? null : version(rollback, "rollbackRelease"),
+        bool(root, "autoRollback", false));
+  }
+
+  private static final Set<String> SPEC_FIELDS =
+      Set.of(
+          "id",
+          "release",
+          "deviceTypes",
+          "tags",
+          "stages",
+          "autoAdvance",
+          "rollbackRelease",
+          "autoRollback");
+  private static final Set<String> STAGE_FIELDS =
+      Set.of("name", "percent", "errorThresholdPercent", "minReports", "minSoak");
+
+  private static JsonNode object(JsonNode node, String at, Set<String> allowed) {
+    if (node == null || !node.isObject()) {
+      throw invalid(at, node, "an object");
+    }
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      if (!allowed.contains(e.getKey())) {
+        throw invalid(
+            at + "." + e.getKey(),
+            e.getValue(),
+            "no such field (known: " + new TreeSet<>(allowed) + ")");
+      }
+    }
+    return node;
+  }
+
+  private static String text(JsonNode node, String field, boolean required) {
+    String name = field.substring(field.lastIndexOf('.') + 1);
+    JsonNode v = node.get(name);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw invalid(field, null, "a string");
+      }
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw invalid(field, v, "a string");
+    }
+    return v.asText();
+  }
+
+  private static double number(JsonNode node, String field) {
+    JsonNode v = node.get(field.substring(field.lastIndexOf('.') + 1));
+    if (v == null || !v.isNumber()) {
+      throw invalid(field, v, "a number");
+    }
+    return v.asDouble();
+  }
+
+  private static long integer(JsonNode node, String field) {
+    JsonNode v = node.get(field.substring(field.lastIndexOf('.') + 1));
+    if (v == null || !v.canConvertToInt()) {
+      throw invalid(field, v, "an integer");
+    }
+    return v.asInt();
+  }
+
+  private static Duration duration(JsonNode node, String field) {
+    String text = text(node, field, true);
+    try {
+      return Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      throw invalid(field, text, "an ISO-8601 duration such as PT30M");
+    }
+  }
+
+  private static boolean bool(JsonNode node, String field, boolean fallback) {
+    JsonNode v = node.get(field);
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.isBoolean()) {
+      throw invalid(field, v, "true or false");
+    }
+    return v.asBoolean();
+  }
+
+  private static Version version(String text, String field) {
+    try {
+      return Version.parse(text);
+    } catch (OtaException e) {
+      throw invalid(field, text, "a semantic version");
+    }
+  }
+
+  private static OtaException invalid(String field, Object value, String expected) {
+    return new OtaException(
+        ReasonCode.ROLLOUT_CONFIG_INVALID,
+        value == null ? null : String.valueOf(value),
+        "rollout field '" + field + "': expected " + expected + ", found " + value);
   }
 
   String writeMap(Map<String, String> map) {
