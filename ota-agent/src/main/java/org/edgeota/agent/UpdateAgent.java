@@ -147,6 +147,7 @@ public final class UpdateAgent {
   private final StatusOutbox outbox;
   private final ObjectMapper mapper = new ObjectMapper();
   private Slot booted;
+  private boolean rebootPending;
 
   private UpdateAgent(Builder b) {
     this.transport = b.transport;
@@ -218,6 +219,10 @@ public final class UpdateAgent {
 
   private CycleResult cycle() {
     JournalRecord r = start();
+    if (rebootPending) {
+      deliverReports();
+      return corruptJournalOutcome().asCycle();
+    }
     if (r.state() != UpdateState.IDLE) {
       Outcome o = resume(r);
       if (o.state != UpdateState.IDLE || o.reboot) {
@@ -249,6 +254,10 @@ public final class UpdateAgent {
 
   private PostBootResult postBoot() {
     JournalRecord r = start();
+    if (rebootPending) {
+      deliverReports();
+      return corruptJournalOutcome().asPostBoot();
+    }
     Outcome o =
         r.state() == UpdateState.IDLE ? new Outcome(UpdateState.IDLE, null, null, null) : resume(r);
     deliverReports();
@@ -308,6 +317,7 @@ public final class UpdateAgent {
       LOG.error("trial in progress without a usable journal: switching back");
       scheme.markBadAndSwitchBack();
       if (bootedSlot() != scheme.bootedSlot()) {
+        rebootPending = true;
         requestReboot();
       }
     }
@@ -318,6 +328,15 @@ public final class UpdateAgent {
     return JournalRecord.initial(factoryVersion.toString(), factorySequence).toBuilder()
         .firmwareImageSize(factoryFirmwareSize)
         .build();
+  }
+
+  private Outcome corruptJournalOutcome() {
+    return new Outcome(
+            UpdateState.FAILED,
+            null,
+            ReasonCode.JOURNAL_CORRUPT,
+            "journal unusable during a trial; switched back to slot " + scheme.bootedSlot())
+        .rebooting();
   }
 
   private Outcome resume(JournalRecord r) {
@@ -339,12 +358,17 @@ public final class UpdateAgent {
   // ---------------------------------------------------------------- a new cycle
 
   private Outcome newCycle(JournalRecord idle) {
-    if (scheme != null && scheme.inTrial()) {
+    if (scheme != null && (scheme.inTrial() || scheme.bootedSlot() != bootedSlot())) {
       return new Outcome(
           UpdateState.IDLE,
           null,
           ReasonCode.ILLEGAL_TRANSITION,
-          "boot environment holds a trial the journal does not know; no update started");
+          "boot environment selects slot "
+              + scheme.bootedSlot()
+              + (scheme.inTrial() ? " on trial" : "")
+              + " while slot "
+              + bootedSlot()
+              + " runs; no update starts before the device runs its committed slot");
     }
     JournalRecord r = journal.transition(idle.withState(UpdateState.CHECKING));
     CheckResponse response;

@@ -297,6 +297,29 @@ class UpdateAgentTest {
   }
 
   @Test
+  void afterBoot_corruptJournalDuringTrial_switchesBackAndReports() throws Exception {
+    SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
+    StubController ctl = controller(d);
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+    d.powerOn();
+    Files.writeString(d.stateDir.resolve("journal.json"), "garbage");
+
+    PostBootResult post = d.agent(ctl, power, List.of(check("svc", true))).build().afterBoot();
+    Slot after = d.powerOn().booted().orElseThrow();
+    CycleResult next = d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
+
+    assertThat(post.reason()).isEqualTo(ReasonCode.JOURNAL_CORRUPT);
+    assertThat(post.rebootRequested()).isTrue();
+    assertThat(after).isEqualTo(Slot.A);
+    assertThat(d.scheme().inTrial()).isFalse();
+    assertThat(ctl.counted.values())
+        .anySatisfy(r -> assertThat(r.reason()).isEqualTo("JOURNAL_CORRUPT"));
+    assertThat(next.rebootRequested()).isFalse();
+    assertThat(d.slotImage(Slot.A, d.releases.image1.length)).isEqualTo(d.releases.image1);
+  }
+
+  @Test
   void runCycle_rolledBackRelease_isNotInstalledAgain() {
     SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
     StubController ctl = controller(d);
