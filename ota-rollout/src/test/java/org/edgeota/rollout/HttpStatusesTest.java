@@ -1,0 +1,26 @@
+package org.edgeota.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.edgeota.api.ReasonCode;
+import org.junit.jupiter.api.Test;
+
+class HttpStatusesTest {
+
+  @Test
+  void of_controllerReasons_mapToTheDocumentedStatuses() {
+    assertThat(HttpStatuses.of(ReasonCode.UNAUTHORIZED)).isEqualTo(401);
+    assertThat(HttpStatuses.of(ReasonCode.ROLLOUT_NOT_FOUND)).isEqualTo(404);
+    assertThat(HttpStatuses.of(ReasonCode.ILLEGAL_TRANSITION)).isEqualTo(409);
+    assertThat(HttpStatuses.of(ReasonCode.SIGNATURE_INVALID)).isEqualTo(422);
+    assertThat(HttpStatuses.of(ReasonCode.ROLLOUT_CONFIG_INVALID)).isEqualTo(400);
+    assertThat(HttpStatuses.of(ReasonCode.STORE_ERROR)).isEqualTo(503);
+  }
+
+  @Test
+  void of_everyReason_isAnErrorStatus() {
+    for (ReasonCode reason : ReasonCode.values()) {
+      assertThat(HttpStatuses.of(reason)).as("%s", reason).isBetween(400, 599);
+    }
+  }
+}
