@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 import org.edgeota.agent.internal.AtomicFiles;
 import org.edgeota.agent.internal.Journal;
 import org.edgeota.agent.internal.JournalRecord;
+import org.edgeota.agent.internal.Names;
 import org.edgeota.api.Component;
 import org.edgeota.api.DeltaArtifact;
 import org.edgeota.api.DeviceInfo;
@@ -452,6 +453,11 @@ public final class UpdateAgent {
               "firmware components: expected at most 1, found " + firmwareCount));
     }
     for (Component c : release.components()) {
+      try {
+        Names.requireSafe("component name", c.name());
+      } catch (OtaException e) {
+        return Optional.of(e);
+      }
       if (!c.type().equals(Component.TYPE_FIRMWARE) && !installers.containsKey(c.type())) {
         return Optional.of(
             new OtaException(
@@ -833,7 +839,7 @@ public final class UpdateAgent {
     JournalRecord failed =
         journal.transition(
             r.toBuilder().state(UpdateState.FAILED).outcome(reason.name(), detail).build());
-    LOG.error("update {} failed: {} {}", r.targetVersion(), reason, detail);
+    LOG.error("update {} failed: {} {}", versionText(r), reason, detail);
     return finishAbandoned(failed);
   }
 
@@ -848,7 +854,7 @@ public final class UpdateAgent {
   }
 
   private Outcome finishAbandoned(JournalRecord r) {
-    ReasonCode reason = r.reason() == null ? null : ReasonCode.valueOf(r.reason());
+    ReasonCode reason = reasonOf(r.reason());
     outbox.enqueue(report(r, r.state(), r.reason(), r.detail()));
     rollbackComponents(r);
     if (r.targetSlot() != null && r.targetSlot() != r.sourceSlot()) {
@@ -865,6 +871,21 @@ public final class UpdateAgent {
     cleanup(r);
     journal.transition(r.toBuilder().state(UpdateState.IDLE).clearUpdate().build());
     return new Outcome(r.state(), r.targetVersion(), reason, r.detail());
+  }
+
+  private static String versionText(JournalRecord r) {
+    return r.targetVersion() == null ? "(version not trusted)" : r.targetVersion();
+  }
+
+  private static ReasonCode reasonOf(String name) {
+    if (name == null) {
+      return null;
+    }
+    try {
+      return ReasonCode.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      return ReasonCode.INSTALL_FAILED;
+    }
   }
 
   private void rollbackComponents(JournalRecord r) {
