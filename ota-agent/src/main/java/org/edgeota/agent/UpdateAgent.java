@@ -114,7 +114,7 @@ public final class UpdateAgent {
 
   /** Download failures that a later cycle can overcome; the update stays in DOWNLOADING. */
   private static final java.util.Set<ReasonCode> TRANSIENT_DOWNLOAD_FAILURES =
-      java.util.EnumSet.of(
+      java.util.Set.of(
           ReasonCode.TRANSPORT_ERROR,
           ReasonCode.RETRIES_EXHAUSTED,
           ReasonCode.HTTP_STATUS,
@@ -1290,7 +1290,8 @@ public final class UpdateAgent {
     }
 
     /**
-     * Sets the health checks, run by a runner with its defaults and this builder's clock.
+     * Sets the health checks, run by a runner with its defaults and the clock set so far (set the
+     * clock first).
      *
      * @param checks the checks; may be empty (then every trial counts as healthy)
      * @return this builder
