@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,9 +21,12 @@ import java.util.Random;
 import org.edgeota.api.Component;
 import org.edgeota.api.DeviceInfo;
 import org.edgeota.api.Slot;
+import org.edgeota.api.UpdateState;
 import org.edgeota.api.Version;
 import org.edgeota.api.wire.CheckRequest;
 import org.edgeota.api.wire.CheckResponse;
+import org.edgeota.api.wire.StatusAck;
+import org.edgeota.api.wire.StatusReport;
 import org.edgeota.download.WireJson;
 import org.edgeota.manifest.ManifestSigner;
 import org.edgeota.manifest.ReleasePackage;
@@ -174,6 +178,37 @@ class ControllerServerTest {
     HttpResponse<byte[]> r = post("/api/v1/updates/check", otherToken, checkRequest("d1"));
 
     assertThat(r.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void status_sameReportTwice_isCountedOnce() throws Exception {
+    checkIn(token, "d1");
+    byte[] report =
+        WireJson.toJsonBytes(
+            new StatusReport(
+                "report-1",
+                "d1",
+                "r1",
+                "2.0.0",
+                UpdateState.COMMITTED,
+                null,
+                "committed",
+                Instant.now()));
+
+    HttpResponse<byte[]> first = post("/api/v1/updates/status", token, report);
+    HttpResponse<byte[]> second = post("/api/v1/updates/status", token, report);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(WireJson.fromJson(first.body(), StatusAck.class).duplicate()).isFalse();
+    assertThat(WireJson.fromJson(second.body(), StatusAck.class).duplicate()).isTrue();
+  }
+
+  @Test
+  void checkIn_malformedJson_isBadRequest() throws Exception {
+    HttpResponse<byte[]> r =
+        post("/api/v1/updates/check", token, "{\"device\":".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.statusCode()).isEqualTo(400);
   }
 
   @Test
