@@ -105,6 +105,11 @@ public final class ControllerServer implements AutoCloseable {
               : config.bindAddress();
       if ("0.0.0.0".equals(host) || "[::]".equals(host)) {
         host = "127.0.0.1";
+        if (config.publicUrl() == null) {
+          LOG.warn(
+              "listening on all addresses without public.url: artifact links name 127.0.0.1,"
+                  + " which only devices on this machine can reach");
+        }
       }
       URI base =
           URI.create(
