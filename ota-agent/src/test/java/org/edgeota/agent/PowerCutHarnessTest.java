@@ -17,8 +17,10 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.edgeota.agent.internal.Journal;
 import org.edgeota.agent.internal.JournalRecord;
+import org.edgeota.api.DeltaArtifact;
 import org.edgeota.api.Slot;
 import org.edgeota.api.UpdateState;
+import org.edgeota.delta.DeltaGenerator;
 import org.edgeota.partition.BootOutcome;
 import org.edgeota.partition.BootScheme;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,8 @@ class PowerCutHarnessTest {
 
   private Path tmp;
   private int runs;
+  private int deltaRuns;
+  private SimulatedDevice.Releases deltaReleases;
 
   /** A plan: in which life (0 = first start) to cut at which step, or after how many bytes. */
   private record Cut(long step, long bytes) {
@@ -64,13 +68,14 @@ class PowerCutHarnessTest {
     }
   }
 
-  private void runAll() {
+  private void runAll() throws IOException {
+    deltaReleases = withDelta();
     long started = System.nanoTime();
     int cuts = 0;
     int runsWithCuts = 0;
     Map<UpdateState, Integer> outcomes = new HashMap<>();
     for (boolean healthy : new boolean[] {true, false}) {
-      Outcome clean = run(healthy, life -> Cut.NONE, true);
+      Outcome clean = run(RELEASES, healthy, life -> Cut.NONE, true);
       assertThat(clean.outcome())
           .isEqualTo(healthy ? UpdateState.COMMITTED : UpdateState.ROLLED_BACK);
       for (int life = 0; life < clean.stepsPerLife().size(); life++) {
@@ -78,7 +83,8 @@ class PowerCutHarnessTest {
         for (int k = 1; k <= steps; k++) {
           int cutLife = life;
           long cutStep = k;
-          Outcome o = run(healthy, l -> l == cutLife ? new Cut(cutStep, -1) : Cut.NONE, false);
+          Outcome o =
+              run(RELEASES, healthy, l -> l == cutLife ? new Cut(cutStep, -1) : Cut.NONE, false);
           assertThat(o.cuts())
               .as("cut at life %d step %d (%s)", life, k, clean.stepsPerLife().get(life).get(k - 1))
               .isEqualTo(1);
@@ -93,7 +99,9 @@ class PowerCutHarnessTest {
     while (cuts < 1_000) {
       boolean healthy = random.nextInt(4) != 0;
       long seed = random.nextLong();
-      Outcome o = run(healthy, randomPlan(seed), false);
+      boolean delta = random.nextInt(3) == 0;
+      Outcome o = run(delta ? deltaReleases : RELEASES, healthy, randomPlan(seed), false);
+      deltaRuns += delta ? 1 : 0;
       cuts += o.cuts();
       runsWithCuts++;
       outcomes.merge(o.outcome(), 1, Integer::sum);
@@ -106,7 +114,9 @@ class PowerCutHarnessTest {
             + runsWithCuts
             + " update runs ("
             + systematic
-            + " at every recorded step, the rest seeded-random incl. inside slot writes)"
+            + " at every recorded step, the rest seeded-random incl. inside slot writes; "
+            + deltaRuns
+            + " runs offered the firmware as a bsdiff delta and never fetched the full image)"
             + " in "
             + Duration.ofNanos(System.nanoTime() - started).toMillis()
             + " ms; outcomes "
@@ -130,6 +140,25 @@ class PowerCutHarnessTest {
     };
   }
 
+  /** Release 2.0.0 whose firmware comes as a bsdiff delta from the factory image. */
+  private SimulatedDevice.Releases withDelta() throws IOException {
+    Path a = Files.write(tmp.resolve("image1.bin"), RELEASES.image1);
+    Path b = Files.write(tmp.resolve("image2.bin"), RELEASES.image2);
+    Path p = tmp.resolve("fw-1-to-2.bsdiff");
+    DeltaGenerator.builder().maxRatio(100).build().diff(a, b, p);
+    byte[] patch = Files.readAllBytes(p);
+    DeltaArtifact delta =
+        new DeltaArtifact(
+            SimulatedDevice.V1,
+            StubController.sha256(RELEASES.image1),
+            "fw-1-to-2.bsdiff",
+            patch.length,
+            StubController.sha256(patch),
+            "bsdiff");
+    return new SimulatedDevice.Releases(
+        List.of(), List.of(delta), Map.of("fw-1-to-2.bsdiff", patch));
+  }
+
   /**
    * Returns a directory for the simulated devices: a RAM file system when the machine has one, so
    * that the thousands of fsyncs of the harness stay cheap (the harness tests the agent's logic
@@ -144,11 +173,15 @@ class PowerCutHarnessTest {
     return tempDir;
   }
 
-  private Outcome run(boolean healthy, java.util.function.IntFunction<Cut> plan, boolean record) {
+  private Outcome run(
+      SimulatedDevice.Releases releases,
+      boolean healthy,
+      java.util.function.IntFunction<Cut> plan,
+      boolean record) {
     Path dir = tmp.resolve("run-" + (runs++));
-    SimulatedDevice d = new SimulatedDevice(dir, RELEASES);
+    SimulatedDevice d = new SimulatedDevice(dir, releases);
     Power power = new Power();
-    StubController ctl = new StubController(RELEASES.manifest, "2.0.0", RELEASES.artifacts, power);
+    StubController ctl = new StubController(releases.manifest, "2.0.0", releases.artifacts, power);
     byte[] slotA = read(d.slotFiles.get(Slot.A));
     int cuts = 0;
     List<List<String>> stepsPerLife = new ArrayList<>();
@@ -176,6 +209,9 @@ class PowerCutHarnessTest {
       }
     }
     UpdateState outcome = assertSettled(d, ctl, slotA, healthy);
+    if (releases.artifacts.containsKey("fw-1-to-2.bsdiff")) {
+      assertThat(ctl.downloads).as("delta used").doesNotContain("fw-2.bin");
+    }
     if (healthy && outcome == UpdateState.ROLLED_BACK) {
       assertThat(fellBack).as("a healthy release is rolled back only by the bootloader").isTrue();
     }
