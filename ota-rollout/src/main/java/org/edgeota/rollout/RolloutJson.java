@@ -11,7 +11,8 @@ import org.edgeota.rollout.internal.JsonCodec;
  * <p>A definition reads, for example:
  *
  * <pre>{@code
- * {"id": "fw-2.0.0", "release": "2.0.0", "deviceTypes": ["gateway-v2"], "tags": {"site": "a"},
+ * {"id": "fw-2.0.0", "release": "2.0.0",
+ *  "filter": {"deviceTypes": ["gateway-v2"], "tags": {"site": "a"}},
  *  "stages": [{"name": "canary", "percent": 1, "errorThresholdPercent": 5, "minReports": 5,
  *              "minSoak": "PT30M"},
  *             {"name": "full", "percent": 100, "errorThresholdPercent": 1, "minReports": 0,
@@ -19,8 +20,10 @@ import org.edgeota.rollout.internal.JsonCodec;
  *  "autoAdvance": true, "rollbackRelease": "1.9.1", "autoRollback": false}
  * }</pre>
  *
- * <p>{@code deviceTypes} and {@code tags} default to empty (every device), {@code autoAdvance} to
- * {@code true}, {@code autoRollback} to {@code false}; {@code rollbackRelease} is optional.
+ * <p>The shape is that of the {@link RolloutSpec} record. {@code filter} and its {@code
+ * deviceTypes} and {@code tags} default to empty (every device), {@code autoAdvance} to {@code
+ * true}, {@code autoRollback} to {@code false}; {@code rollbackRelease} is optional (or {@code
+ * null}); {@code minSoak} is an ISO-8601 duration.
  */
 public final class RolloutJson {
   private final JsonCodec codec = new JsonCodec();

@@ -76,6 +76,23 @@ class RolloutJsonTest {
   }
 
   @Test
+  void readSpec_recordShapedDocument_withFilterAndNullRollback_isRead() {
+    String text =
+        "{\"id\":\"rollout-2.0.0\",\"release\":\"2.0.0\","
+            + "\"filter\":{\"deviceTypes\":[\"sensor-gateway\"],\"tags\":{}},"
+            + "\"stages\":[{\"name\":\"canary\",\"percent\":1,\"errorThresholdPercent\":5,"
+            + "\"minReports\":5,\"minSoak\":\"PT1H\"},{\"name\":\"full\",\"percent\":100,"
+            + "\"errorThresholdPercent\":2,\"minReports\":0,\"minSoak\":\"PT0S\"}],"
+            + "\"autoAdvance\":true,\"rollbackRelease\":null,\"autoRollback\":false}";
+
+    RolloutSpec spec = json.readSpec(text);
+
+    assertThat(spec.filter().deviceTypes()).containsExactly("sensor-gateway");
+    assertThat(spec.stages()).extracting(Stage::name).containsExactly("canary", "full");
+    assertThat(spec.rollbackRelease()).isNull();
+  }
+
+  @Test
   void readSpec_unknownField_isRejectedNamingIt() {
     String text =
         "{\"id\":\"r\",\"release\":\"2.0.0\",\"stages\":[{\"name\":\"all\",\"percent\":100,"

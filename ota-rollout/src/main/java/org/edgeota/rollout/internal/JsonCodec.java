@@ -47,8 +47,9 @@ public final class JsonCodec {
     ObjectNode root = mapper.createObjectNode();
     root.put("id", spec.id());
     root.put("release", spec.release().toString());
-    root.set("deviceTypes", mapper.valueToTree(new TreeSet<>(spec.filter().deviceTypes())));
-    root.set("tags", mapper.valueToTree(new TreeMap<>(spec.filter().tags())));
+    ObjectNode filter = root.putObject("filter");
+    filter.set("deviceTypes", mapper.valueToTree(new TreeSet<>(spec.filter().deviceTypes())));
+    filter.set("tags", mapper.valueToTree(new TreeMap<>(spec.filter().tags())));
     ArrayNode stages = root.putArray("stages");
     for (Stage s : spec.stages()) {
       ObjectNode n = stages.addObject();
@@ -119,30 +120,10 @@ public final class JsonCodec {
               duration(n, at + ".minSoak")));
     }
     Set<String> types = new HashSet<>();
-    JsonNode typeList = root.get("deviceTypes");
-    if (typeList != null) {
-      if (!typeList.isArray()) {
-        throw invalid("deviceTypes", typeList, "an array of strings");
-      }
-      for (JsonNode t : typeList) {
-        if (!t.isTextual()) {
-          throw invalid("deviceTypes", t, "an array of strings");
-        }
-        types.add(t.asText());
-      }
-    }
     Map<String, String> tags = new TreeMap<>();
-    JsonNode tagObject = root.get("tags");
-    if (tagObject != null) {
-      if (!tagObject.isObject()) {
-        throw invalid("tags", tagObject, "an object of strings");
-      }
-      for (Map.Entry<String, JsonNode> e : tagObject.properties()) {
-        if (!e.getValue().isTextual()) {
-          throw invalid("tags." + e.getKey(), e.getValue(), "a string");
-        }
-        tags.put(e.getKey(), e.getValue().asText());
-      }
+    JsonNode filter = root.get("filter");
+    if (filter != null && !filter.isNull()) {
+      readFilter(object(filter, "filter", FILTER_FIELDS), types, tags);
     }
     String rollback = text(root, "rollbackRelease", false);
     return new RolloutSpec(
@@ -155,16 +136,36 @@ public final class JsonCodec {
         bool(root, "autoRollback", false));
   }
 
+  private static void readFilter(JsonNode filter, Set<String> types, Map<String, String> tags) {
+    JsonNode typeList = filter.get("deviceTypes");
+    if (typeList != null) {
+      if (!typeList.isArray()) {
+        throw invalid("filter.deviceTypes", typeList, "an array of strings");
+      }
+      for (JsonNode t : typeList) {
+        if (!t.isTextual()) {
+          throw invalid("filter.deviceTypes", t, "an array of strings");
+        }
+        types.add(t.asText());
+      }
+    }
+    JsonNode tagObject = filter.get("tags");
+    if (tagObject != null) {
+      if (!tagObject.isObject()) {
+        throw invalid("filter.tags", tagObject, "an object of strings");
+      }
+      for (Map.Entry<String, JsonNode> e : tagObject.properties()) {
+        if (!e.getValue().isTextual()) {
+          throw invalid("filter.tags." + e.getKey(), e.getValue(), "a string");
+        }
+        tags.put(e.getKey(), e.getValue().asText());
+      }
+    }
+  }
+
   private static final Set<String> SPEC_FIELDS =
-      Set.of(
-          "id",
-          "release",
-          "deviceTypes",
-          "tags",
-          "stages",
-          "autoAdvance",
-          "rollbackRelease",
-          "autoRollback");
+      Set.of("id", "release", "filter", "stages", "autoAdvance", "rollbackRelease", "autoRollback");
+  private static final Set<String> FILTER_FIELDS = Set.of("deviceTypes", "tags");
   private static final Set<String> STAGE_FIELDS =
       Set.of("name", "percent", "errorThresholdPercent", "minReports", "minSoak");
 
