@@ -1,0 +1,84 @@
+package org.edgeota.samples.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ControllerConfigTest {
+  private static final String TOKEN = "0123456789abcdef0123";
+
+  @TempDir Path tmp;
+
+  @Test
+  void constructor_defaults_loopbackAndEmbeddedStore() {
+    ControllerConfig c = config(null, null, TOKEN);
+
+    assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.embeddedStore()).isTrue();
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void constructor_shortAdminToken_isRejectedWithoutShowingIt() {
+    assertThatThrownBy(() -> config(null, null, "short-secret"))
+        .isInstanceOfSatisfying(
+            OtaException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT))
+        .hasMessageContaining("admin.token")
+        .hasMessageNotContaining("short-secret");
+  }
+
+  @Test
+  void constructor_storeOfAnotherDatabase_isRejected() {
+    assertThatThrownBy(() -> config(null, "jdbc:mysql://127.0.0.1/ota", TOKEN))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("store");
+  }
+
+  @Test
+  void parseDuration_secondsOrIso_bothAccepted() {
+    assertThat(ControllerConfig.parseDuration("x", "1.5")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(ControllerConfig.parseDuration("x", "PT2M")).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> ControllerConfig.parseDuration("poll.interval", "soon"))
+        .hasMessageContaining("poll.interval");
+  }
+
+  @Test
+  void main_flagsOverrideTheFile_andPathsResolveAgainstIt() throws Exception {
+    Path file = tmp.resolve("controller.properties");
+    Files.writeString(file, "port=9000\nbind=127.0.0.2\nartifact.dir=rel\nadmin.token.file=tok\n");
+    Files.writeString(tmp.resolve("tok"), TOKEN + "\n");
+    ControllerMain main = new ControllerMain();
+    new CommandLine(main).parseArgs("--config", file.toString(), "--port", "9100");
+
+    ControllerConfig c = main.config();
+
+    assertThat(c.port()).isEqualTo(9100);
+    assertThat(c.bindAddress()).isEqualTo("127.0.0.2");
+    assertThat(c.artifactDir()).isEqualTo(tmp.toAbsolutePath().resolve("rel"));
+    assertThat(c.adminToken()).isEqualTo(TOKEN);
+  }
+
+  private ControllerConfig config(String bind, String store, String token) {
+    return new ControllerConfig(
+        bind,
+        0,
+        store,
+        null,
+        null,
+        tmp.resolve("data"),
+        tmp.resolve("artifacts"),
+        tmp.resolve("trust.json"),
+        token,
+        null,
+        null,
+        null);
+  }
+}
