@@ -1,6 +1,7 @@
 package org.edgeota.agent;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -50,7 +51,7 @@ public interface RebootHandler {
       try {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        p.getInputStream().transferTo(OutputStream.nullOutputStream());
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           throw new OtaException(

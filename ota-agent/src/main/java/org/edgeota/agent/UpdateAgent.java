@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.edgeota.agent.internal.AtomicFiles;
 import org.edgeota.agent.internal.Journal;
@@ -41,6 +44,7 @@ import org.edgeota.api.Slot;
 import org.edgeota.api.UpdateState;
 import org.edgeota.api.Version;
 import org.edgeota.api.spi.ArtifactRequest;
+import org.edgeota.api.spi.BootEnv;
 import org.edgeota.api.spi.ComponentInstaller;
 import org.edgeota.api.spi.DownloadProgress;
 import org.edgeota.api.spi.HealthCheck;
@@ -113,8 +117,8 @@ public final class UpdateAgent {
   private static final String FACTS_FILE = "device-facts.json";
 
   /** Download failures that a later cycle can overcome; the update stays in DOWNLOADING. */
-  private static final java.util.Set<ReasonCode> TRANSIENT_DOWNLOAD_FAILURES =
-      java.util.Set.of(
+  private static final Set<ReasonCode> TRANSIENT_DOWNLOAD_FAILURES =
+      Set.of(
           ReasonCode.TRANSPORT_ERROR,
           ReasonCode.RETRIES_EXHAUSTED,
           ReasonCode.HTTP_STATUS,
@@ -154,7 +158,7 @@ public final class UpdateAgent {
     this.transport = b.transport;
     this.scheme = b.scheme;
     this.partitions = b.partitions;
-    this.installers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.installers));
+    this.installers = Collections.unmodifiableMap(new LinkedHashMap<>(b.installers));
     this.health = b.health;
     this.trust = b.trust;
     this.clock = b.clock;
@@ -1204,12 +1208,12 @@ public final class UpdateAgent {
     private int commitAttempts = 3;
     private Duration backoff = Duration.ofSeconds(30);
     private Duration maxBackoff = Duration.ofHours(1);
-    private java.util.function.Consumer<String> journalProbe = step -> {};
+    private Consumer<String> journalProbe = step -> {};
 
     private Builder() {}
 
     /** Sets an observer of journal writes; for the power-cut tests of this package only. */
-    Builder journalProbe(java.util.function.Consumer<String> probe) {
+    Builder journalProbe(Consumer<String> probe) {
       this.journalProbe = Objects.requireNonNull(probe, "probe");
       return this;
     }
@@ -1242,7 +1246,7 @@ public final class UpdateAgent {
      * @param value the environment
      * @return this builder
      */
-    public Builder bootEnv(org.edgeota.api.spi.BootEnv value) {
+    public Builder bootEnv(BootEnv value) {
       return bootScheme(BootScheme.of(Objects.requireNonNull(value, "bootEnv")));
     }
 
