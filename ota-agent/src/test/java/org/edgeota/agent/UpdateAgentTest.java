@@ -15,6 +15,7 @@ import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Slot;
 import org.edgeota.api.UpdateState;
 import org.edgeota.api.spi.BootEnv;
+import org.edgeota.api.spi.ComponentInstaller;
 import org.edgeota.api.spi.HealthCheck;
 import org.edgeota.delta.DeltaGenerator;
 import org.edgeota.health.HealthRunner;
@@ -122,6 +123,47 @@ class UpdateAgentTest {
     assertThat(Files.readAllBytes(d.slotFiles.get(Slot.B))).isEqualTo(slotB);
     assertThat(d.appVersion()).isEqualTo("1");
     assertThat(ctl.outcomes()).containsExactly(UpdateState.FAILED);
+  }
+
+  @Test
+  void afterBoot_vendorComponentAndHealthFails_vendorInstallerRolledBackAfterInstall() {
+    byte[] modemImage = {7, 7, 7};
+    Component vendor =
+        SimulatedDevice.component("modem", "modem-firmware", "modem.bin", modemImage, 4, false);
+    SimulatedDevice d =
+        new SimulatedDevice(
+            tmp,
+            new SimulatedDevice.Releases(
+                List.of(vendor), List.of(), java.util.Map.of("modem.bin", modemImage)));
+    StubController ctl = controller(d);
+    List<String> calls = new java.util.ArrayList<>();
+    ComponentInstaller modem =
+        new ComponentInstaller() {
+          @Override
+          public String type() {
+            return "modem-firmware";
+          }
+
+          @Override
+          public void install(Component component, Path payload, Context context) {
+            calls.add("install " + component.name() + " " + payload.getFileName());
+          }
+
+          @Override
+          public void rollback(Component component, Context context) {
+            calls.add("rollback " + component.name());
+          }
+        };
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", false))).installer(modem).build().runCycle();
+    d.powerOn();
+
+    PostBootResult post =
+        d.agent(ctl, power, List.of(check("svc", false))).installer(modem).build().afterBoot();
+
+    assertThat(post.state()).isEqualTo(UpdateState.ROLLED_BACK);
+    assertThat(calls).containsExactly("install modem modem.bin", "rollback modem");
+    assertThat(d.appVersion()).isEqualTo("1");
   }
 
   @Test
