@@ -115,6 +115,10 @@ public final class FleetDemo implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--devices: expected 1..500, found " + devices);
     }
+    if (threads < 1 || threads > 64) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--threads: expected 1..64, found " + threads);
+    }
     long started = System.nanoTime();
     Path dir = prepareWorkdir(workdir.toAbsolutePath().normalize());
     System.setProperty("ota.demo.log", dir.resolve("demo.log").toString());
