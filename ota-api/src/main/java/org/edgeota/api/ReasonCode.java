@@ -130,6 +130,8 @@ public enum ReasonCode {
   REBOOT_FAILED,
   /** The commit of the booted slot could not be written. */
   COMMIT_FAILED,
+  /** The trial slot did not come up: the bootloader fell back to the committed slot. */
+  TRIAL_BOOT_FAILED,
 
   // Controller
   /** No rollout has the given id. */
