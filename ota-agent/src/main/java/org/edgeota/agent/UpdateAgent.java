@@ -749,14 +749,16 @@ public final class UpdateAgent {
     LOG.error(
         "bootloader fell back to slot {}: trial of {} failed", bootedSlot(), r.targetVersion());
     return rollBack(
-        r, ReasonCode.HEALTH_CHECK_FAILED, "bootloader fell back to slot " + bootedSlot());
+        r, ReasonCode.TRIAL_BOOT_FAILED, "bootloader fell back to slot " + bootedSlot());
   }
 
   private Outcome trial(JournalRecord r) {
     boolean firmware = r.targetSlot() != r.sourceSlot();
     if (firmware && bootedSlot() != r.targetSlot()) {
       return rollBack(
-          r, ReasonCode.HEALTH_CHECK_FAILED, "slot " + bootedSlot() + " runs, not the trial slot");
+          r,
+          ReasonCode.TRIAL_BOOT_FAILED,
+          "slot " + bootedSlot() + " runs, not the trial slot: the bootloader fell back");
     }
     if (firmware && !scheme.inTrial()) {
       LOG.info("boot environment already commits slot {}", r.targetSlot());

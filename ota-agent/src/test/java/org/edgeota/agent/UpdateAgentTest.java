@@ -100,6 +100,7 @@ class UpdateAgentTest {
     PostBootResult post = d.agent(ctl, power, List.of(check("svc", true))).build().afterBoot();
 
     assertThat(post.state()).isEqualTo(UpdateState.ROLLED_BACK);
+    assertThat(post.reason()).isEqualTo(ReasonCode.TRIAL_BOOT_FAILED);
     assertThat(post.detail()).contains("fell back");
     assertThat(ctl.outcomes()).containsExactly(UpdateState.ROLLED_BACK);
     assertThat(d.appVersion()).isEqualTo("1");
