@@ -336,6 +336,158 @@ class HttpTransportClientTest {
             e -> assertThat(e.offendingValue()).isEqualTo(ReasonCode.TRANSPORT_ERROR.name()));
   }
 
+  @Test
+  void checkIn_mutualTls_presentsTheClientCertificateAndIsRefusedWithout() throws Exception {
+    Path serverStore = dir.resolve("server.p12");
+    Path ca = dir.resolve("ca.pem");
+    Path clientStore = dir.resolve("device.p12");
+    Path clientCert = dir.resolve("device.pem");
+    Path serverTrust = dir.resolve("server-trust.p12");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-keystore",
+        serverStore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-keypass",
+        "changeit");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "server",
+        "-keystore",
+        serverStore.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        ca.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "device",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=dev-7",
+        "-validity",
+        "2",
+        "-keystore",
+        clientStore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "devpass",
+        "-keypass",
+        "devpass");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "device",
+        "-keystore",
+        clientStore.toString(),
+        "-storepass",
+        "devpass",
+        "-file",
+        clientCert.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "device",
+        "-file",
+        clientCert.toString(),
+        "-keystore",
+        serverTrust.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "trustpass");
+    start(
+        WireMockConfiguration.options()
+            .httpDisabled(true)
+            .dynamicHttpsPort()
+            .keystorePath(serverStore.toString())
+            .keystoreType("PKCS12")
+            .keystorePassword("changeit")
+            .keyManagerPassword("changeit")
+            .needClientAuth(true)
+            .trustStorePath(serverTrust.toString())
+            .trustStoreType("PKCS12")
+            .trustStorePassword("trustpass"));
+    server.stubFor(
+        post("/api/v1/updates/check")
+            .willReturn(
+                aResponse().withStatus(200).withBody(WireJson.toJson(CheckResponse.noUpdate(7)))));
+    URI base = URI.create("https://127.0.0.1:" + server.httpsPort());
+
+    CheckResponse withCert =
+        client(base)
+            .caBundle(ca)
+            .clientCertificate(clientStore, "devpass".toCharArray())
+            .build()
+            .checkIn(CHECK);
+
+    assertThat(withCert.pollIntervalSeconds()).isEqualTo(7);
+    assertThatThrownBy(
+            () -> client(base).caBundle(ca).retryPolicy(RetryPolicy.none()).build().checkIn(CHECK))
+        .isInstanceOf(OtaException.class);
+  }
+
+  @Test
+  void build_clientCertificateWithWrongPassword_failsWithTlsConfig() throws Exception {
+    Path clientStore = dir.resolve("device.p12");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "device",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=dev-7",
+        "-validity",
+        "2",
+        "-keystore",
+        clientStore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "devpass",
+        "-keypass",
+        "devpass");
+
+    assertThatThrownBy(
+            () ->
+                client(URI.create("https://127.0.0.1:9/"))
+                    .clientCertificate(clientStore, "wrong".toCharArray())
+                    .build())
+        .isInstanceOfSatisfying(
+            OtaException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(ReasonCode.TLS_CONFIG);
+              assertThat(e.getMessage()).doesNotContain("wrong");
+            });
+  }
+
   private static void keytool(String... args) throws Exception {
     Path tool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     String[] cmd = new String[args.length + 1];
