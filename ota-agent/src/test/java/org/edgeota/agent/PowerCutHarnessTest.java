@@ -257,7 +257,11 @@ class PowerCutHarnessTest {
   private static UpdateState assertSettled(
       SimulatedDevice d, StubController ctl, byte[] slotA, boolean healthy) {
     BootScheme scheme = d.scheme();
-    assertThat(scheme.env().read()).as("environment reads back").isNotEmpty();
+    Map<String, String> env = scheme.env().read();
+    assertThat(env).as("environment reads back").isNotEmpty();
+    FwPrintenv.readIfInstalled(d)
+        .ifPresent(
+            tool -> assertThat(tool).as("fw_printenv reads the same environment").isEqualTo(env));
     assertThat(scheme.inTrial()).as("no trial left pending").isFalse();
     BootOutcome boot = d.powerOn();
     assertBootInvariant(d, boot, slotA);
