@@ -111,6 +111,11 @@ import org.slf4j.MDC;
  * vendor whose kernel reports the booted slot should pass it through {@link
  * Builder#bootedSlot(Supplier)}. One agent instance serves one boot; an instance is not safe for
  * concurrent calls.
+ *
+ * <p>Note: a release without firmware is tried in place; when its health checks fail, its
+ * components are rolled back but no reboot is requested, even if one of them declared {@code
+ * rebootRequired}. When a firmware delta fails to apply, the full image is fetched during {@code
+ * INSTALLING}, where a transport failure fails the update instead of resuming it later.
  */
 public final class UpdateAgent {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateAgent.class);
