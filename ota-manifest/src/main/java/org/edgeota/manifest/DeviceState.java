@@ -1,6 +1,8 @@
 package org.edgeota.manifest;
 
 import java.util.Objects;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Version;
 
 /**
@@ -20,9 +22,21 @@ public record DeviceState(
     String deviceType,
     Version agentVersion) {
 
-  /** Checks that the device type and agent version are present. */
+  /**
+   * Checks that the device type and agent version are present and the sequence is not negative.
+   *
+   * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} for a negative {@code
+   *     highestAcceptedSequence} (a corrupted persisted value must not pass as "nothing accepted")
+   */
   public DeviceState {
     Objects.requireNonNull(deviceType, "deviceType");
     Objects.requireNonNull(agentVersion, "agentVersion");
+    if (highestAcceptedSequence < 0) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          Long.toString(highestAcceptedSequence),
+          "device state highestAcceptedSequence: expected 0 or more, found "
+              + highestAcceptedSequence);
+    }
   }
 }

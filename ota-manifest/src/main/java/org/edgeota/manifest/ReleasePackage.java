@@ -2,9 +2,11 @@ package org.edgeota.manifest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -367,6 +369,9 @@ public final class ReleasePackage {
     /**
      * Copies the payloads into a directory and writes an unsigned {@code manifest.json}.
      *
+     * <p>If packing fails, the files this call copied in are removed again, and the directory too
+     * if this call created it: a failed pack leaves no partial release behind.
+     *
      * @param outDir the release directory; created if missing, must not hold a manifest yet
      * @return the unsigned manifest written
      * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} for missing or conflicting
@@ -374,12 +379,25 @@ public final class ReleasePackage {
      *     ReasonCode#IO_ERROR}
      */
     public SignedManifest pack(Path outDir) {
-      require(version != null, "version", "a release version");
-      require(sequence >= 1, "sequence", "a sequence of at least 1");
-      require(expires != null, "expires", "an expiry");
-      require(!deviceTypes.isEmpty(), "deviceType", "at least one target device type");
-      require(!components.isEmpty(), "component", "at least one component");
+      require(version != null, "version", "a release version", "none");
+      require(sequence >= 1, "sequence", "a sequence of at least 1", Long.toString(sequence));
+      require(expires != null, "expires", "an expiry", "none");
+      require(!deviceTypes.isEmpty(), "deviceType", "at least one target device type", "none");
+      require(!components.isEmpty(), "component", "at least one component", "none");
       Instant date = releaseDate != null ? releaseDate : clock.instant();
+      // What this call created, removed again if packing fails: a failed pack leaves no
+      // half-filled release directory that a later step could mistake for a release.
+      List<Path> created = new ArrayList<>();
+      boolean createdDir = !Files.exists(outDir, LinkOption.NOFOLLOW_LINKS);
+      try {
+        return packInto(outDir, date, created);
+      } catch (RuntimeException e) {
+        removeCreated(outDir, createdDir, created, e);
+        throw e;
+      }
+    }
+
+    private SignedManifest packInto(Path outDir, Instant date, List<Path> created) {
       try {
         Files.createDirectories(outDir);
         if (Files.exists(outDir.resolve(MANIFEST_FILE), LinkOption.NOFOLLOW_LINKS)) {
@@ -394,10 +412,10 @@ public final class ReleasePackage {
         }
         List<Component> packed = new ArrayList<>();
         for (PendingComponent c : components.values()) {
-          Path copy = copyIn(c.payload(), outDir);
+          Path copy = copyIn(c.payload(), outDir, created);
           List<DeltaArtifact> deltas = new ArrayList<>();
           for (PendingDelta d : c.deltas()) {
-            Path patch = copyIn(d.patch(), outDir);
+            Path patch = copyIn(d.patch(), outDir, created);
             deltas.add(
                 new DeltaArtifact(
                     d.fromVersion(),
@@ -439,7 +457,22 @@ public final class ReleasePackage {
       }
     }
 
-    private static Path copyIn(Path source, Path outDir) throws IOException {
+    private static void removeCreated(
+        Path outDir, boolean createdDir, List<Path> created, RuntimeException failure) {
+      try {
+        for (Path p : created) {
+          Files.deleteIfExists(p);
+        }
+        if (createdDir) {
+          Files.deleteIfExists(outDir);
+        }
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+        LOG.warn("Failed pack left files behind in {}: {}", outDir, e.toString());
+      }
+    }
+
+    private static Path copyIn(Path source, Path outDir, List<Path> created) throws IOException {
       String name = source.getFileName() == null ? "" : source.getFileName().toString();
       if (!Fields.isSafeName(name) || name.equals(MANIFEST_FILE)) {
         throw new OtaException(
@@ -464,13 +497,19 @@ public final class ReleasePackage {
             "payload: expected each file name once in the release, found '" + name + "' twice");
       }
       Files.copy(source, target);
+      created.add(target);
+      try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
       return target;
     }
 
-    private static void require(boolean ok, String field, String expected) {
+    private static void require(boolean ok, String field, String expected, String found) {
       if (!ok) {
         throw new OtaException(
-            ReasonCode.INVALID_ARGUMENT, field, "pack: expected " + expected + ", found none");
+            ReasonCode.INVALID_ARGUMENT,
+            found,
+            "pack: " + field + ": expected " + expected + ", found " + found);
       }
     }
   }

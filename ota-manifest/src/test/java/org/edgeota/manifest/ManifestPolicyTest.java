@@ -238,4 +238,20 @@ class ManifestPolicyTest {
     assertThat(ok.accepted()).isTrue();
     assertThat(reasons(bad)).containsExactly(ReasonCode.KEY_UNKNOWN);
   }
+
+  /**
+   * Regression: a negative highest accepted sequence (for example a corrupted persisted counter, or
+   * {@code ota verify --installed-sequence -5}) was taken as "nothing accepted yet" instead of
+   * being refused as invalid device state.
+   */
+  @Test
+  void deviceState_negativeSequence_throwsInvalidArgumentNamingValue() {
+    Version agent = DEVICE.agentVersion();
+
+    assertThatThrownBy(() -> new DeviceState(null, -5, "gateway-v2", agent))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("-5")
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
+  }
 }

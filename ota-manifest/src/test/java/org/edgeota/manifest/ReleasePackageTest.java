@@ -170,4 +170,72 @@ class ReleasePackageTest {
         .satisfies(
             e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
   }
+
+  /**
+   * Regression: a pack that failed its manifest checks (here a sequence above 2^53 - 1) left the
+   * payload copies behind in a new release directory, so a half-filled release remained after a
+   * failed build step.
+   */
+  @Test
+  void pack_sequenceOutOfRange_leavesNoDirectoryBehind() {
+    ReleasePackage.Builder b =
+        ReleasePackage.builder(CLOCK)
+            .version(Version.parse("2.5.0"))
+            .sequence(1L << 53)
+            .expires(Fixtures.EXPIRES)
+            .deviceType("gateway-v2")
+            .component("firmware", Component.TYPE_FIRMWARE, firmware, 1, true)
+            .delta("firmware", Version.parse("2.4.0"), "b".repeat(64), patch);
+
+    assertThatThrownBy(() -> b.pack(out)).isInstanceOf(OtaException.class);
+
+    assertThat(out).doesNotExist();
+  }
+
+  /**
+   * Regression: when a second payload clashed with the first one's file name, the first payload's
+   * copy stayed in the (existing) output directory; only files the failed pack created are removed,
+   * files that were there before stay.
+   */
+  @Test
+  void pack_duplicateFileNameInExistingDirectory_removesOnlyItsOwnCopies() throws Exception {
+    Files.createDirectories(out);
+    Path before = Files.writeString(out.resolve("notes.txt"), "kept");
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Path clash = Files.writeString(other.resolve("firmware-2.5.0.img"), "another image");
+    ReleasePackage.Builder b =
+        ReleasePackage.builder(CLOCK)
+            .version(Version.parse("2.5.0"))
+            .sequence(7)
+            .expires(Fixtures.EXPIRES)
+            .deviceType("gateway-v2")
+            .component("firmware", Component.TYPE_FIRMWARE, firmware, 1, true)
+            .component("recovery", Component.TYPE_FIRMWARE, clash, 2, true);
+
+    assertThatThrownBy(() -> b.pack(out))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("firmware-2.5.0.img");
+
+    try (var files = Files.list(out)) {
+      assertThat(files).containsExactly(before);
+    }
+  }
+
+  /** Regression: a sequence of 0 was refused with "found none" instead of naming the value. */
+  @Test
+  void pack_sequenceZero_messageNamesTheValue() {
+    ReleasePackage.Builder b =
+        ReleasePackage.builder(CLOCK)
+            .version(Version.parse("1.0.0"))
+            .sequence(0)
+            .expires(Fixtures.EXPIRES)
+            .deviceType("x")
+            .component("firmware", "firmware", firmware, 1, true);
+
+    assertThatThrownBy(() -> b.pack(out))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("sequence")
+        .hasMessageContaining("found 0")
+        .satisfies(e -> assertThat(((OtaException) e).offendingValue()).isEqualTo("0"));
+  }
 }
