@@ -2,6 +2,12 @@ package org.edgeota.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import picocli.CommandLine;
@@ -12,8 +18,48 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
-    cmd.getErr().println("ota: " + ex.getMessage());
+    cmd.getErr().println("ota: " + describe(ex));
     return exitCodeOf(ex);
+  }
+
+  /**
+   * Returns the one-line message for a failure. An {@link OtaException} already names its reason
+   * and value; a bare JDK exception (for example {@link NoSuchFileException}, whose message is only
+   * the file name) is described by what went wrong and the file it concerns.
+   */
+  static String describe(Throwable t) {
+    if (t instanceof OtaException) {
+      return t.getMessage();
+    }
+    if (t instanceof UncheckedIOException u && u.getCause() != null) {
+      return describe(u.getCause());
+    }
+    if (t instanceof FileSystemException f) {
+      return ReasonCode.IO_ERROR + ": '" + f.getFile() + "': " + fileProblem(f);
+    }
+    String kind = t instanceof IOException ? ReasonCode.IO_ERROR + ": " : "";
+    String detail = t.getMessage() == null ? "" : ": " + t.getMessage();
+    return kind + t.getClass().getSimpleName() + detail;
+  }
+
+  private static String fileProblem(FileSystemException f) {
+    String problem;
+    if (f instanceof NoSuchFileException) {
+      problem = "no such file or directory";
+    } else if (f instanceof AccessDeniedException) {
+      problem = "permission denied";
+    } else if (f instanceof FileAlreadyExistsException) {
+      problem = "file already exists";
+    } else if (f instanceof NotDirectoryException) {
+      problem = "not a directory";
+    } else if (f instanceof DirectoryNotEmptyException) {
+      problem = "directory not empty";
+    } else {
+      problem = f.getReason() == null ? f.getClass().getSimpleName() : f.getReason();
+    }
+    return f.getOtherFile() == null
+        ? problem
+        : problem + " (other file '" + f.getOtherFile() + "')";
   }
 
   static int exitCodeOf(Throwable t) {

@@ -164,4 +164,32 @@ class DeltaCommandTest {
     assertThat(status).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(err.toString()).contains("--expect-sha256");
   }
+
+  /**
+   * Regression: a missing OLD image made {@code ota delta apply} print only "ota: missing.img" (the
+   * bare message of the JDK's NoSuchFileException), which said neither what failed nor why.
+   */
+  @Test
+  void apply_missingOldImage_exitsFourNamingFileAndProblem() throws Exception {
+    Path missing = dir.resolve("missing.img");
+
+    int status =
+        run(
+            "delta",
+            "apply",
+            missing.toString(),
+            dir.resolve("p.bsdiff").toString(),
+            dir.resolve("out.img").toString(),
+            "--expect-size",
+            Integer.toString(neu.length),
+            "--expect-sha256",
+            sha256(neu));
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_IO);
+    assertThat(err.toString())
+        .contains("IO_ERROR")
+        .contains("'" + missing + "'")
+        .contains("no such file or directory");
+    assertThat(dir.resolve("out.img")).doesNotExist();
+  }
 }
