@@ -261,21 +261,22 @@ public final class CheckInBenchmark {
     StringBuilder b = new StringBuilder();
     b.append(BEGIN).append('\n');
     b.append("## Reference controller (`samples/controller`): check-ins over HTTP\n\n");
-    b.append(
+    String intro =
         String.format(
             Locale.ROOT,
             "Measured %s on this 2-core machine: the reference controller (Jetty 12, in one JVM)"
-                + " on 127.0.0.1,\n`wrk -t2 -c%d -d%ds --latency` in a separate process on the"
-                + " same cores, %d registered devices\ntaken round robin, each request"
-                + " `POST /api/v1/updates/check` with the device's bearer token and\ncheck-in"
-                + " JSON. The peer is Jetty itself answering `GET /healthz` with a constant on the"
-                + " same\nserver: the ratio says how much of the HTTP stack's ceiling a check-in"
-                + " keeps. Reproduce with\n`samples/controller/bench.sh` (writes this section)."
-                + " Target: 5,000 check-ins/s with the embedded store.\n\n",
+                + " on 127.0.0.1, `wrk -t2 -c%d -d%ds --latency` in a separate process on the"
+                + " same cores, %d registered devices taken round robin, each request"
+                + " `POST /api/v1/updates/check` with the device's bearer token and check-in JSON."
+                + " The peer is Jetty itself answering `GET /healthz` with a constant on the same"
+                + " server: the ratio says how much of the HTTP stack's ceiling a check-in keeps."
+                + " Reproduce with `samples/controller/bench.sh` (writes this section). Target:"
+                + " 5,000 check-ins/s with the embedded store.",
             LocalDate.now(ZoneOffset.UTC),
             connections,
             seconds,
-            devices));
+            devices);
+    b.append(wrap(intro, 99)).append("\n\n");
     b.append("| store | request | requests/s | p50 | p99 | non-2xx | ratio to /healthz |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|\n");
     results.forEach(
@@ -297,6 +298,23 @@ public final class CheckInBenchmark {
         });
     b.append('\n').append(END).append('\n');
     return b.toString();
+  }
+
+  private static String wrap(String text, int width) {
+    StringBuilder out = new StringBuilder();
+    int lineLength = 0;
+    for (String word : text.split(" ")) {
+      if (lineLength > 0 && lineLength + 1 + word.length() > width) {
+        out.append('\n');
+        lineLength = 0;
+      } else if (lineLength > 0) {
+        out.append(' ');
+        lineLength++;
+      }
+      out.append(word);
+      lineLength += word.length();
+    }
+    return out.toString();
   }
 
   private static void writeSection(Path file, String section) throws IOException {
