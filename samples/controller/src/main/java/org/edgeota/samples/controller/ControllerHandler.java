@@ -113,6 +113,8 @@ final class ControllerHandler extends Handler.Abstract {
         LOG.debug("{} {} rejected: {}", method, path, e.getMessage());
       }
       HttpIo.error(response, callback, e);
+    } catch (RouteNotFound e) {
+      HttpIo.error(response, callback, HttpStatus.NOT_FOUND_404, "NOT_FOUND", e.getMessage());
     } catch (JsonProcessingException e) {
       HttpIo.error(
           response, callback, HttpStatus.BAD_REQUEST_400, "MALFORMED", e.getOriginalMessage());
@@ -290,14 +292,21 @@ final class ControllerHandler extends Handler.Abstract {
     };
   }
 
-  private static OtaException notFound(String method, String rest) {
-    return new OtaException(
-        ReasonCode.INVALID_ARGUMENT,
-        rest,
+  private static RouteNotFound notFound(String method, String rest) {
+    return new RouteNotFound(
         "admin API: expected releases, devices or rollouts[/{id}[/action]], found "
             + method
             + " "
             + rest);
+  }
+
+  /** An admin request for a route that does not exist: answered with 404. */
+  private static final class RouteNotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RouteNotFound(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private static String text(JsonNode body, String field) {

@@ -231,6 +231,13 @@ class ControllerServerTest {
   }
 
   @Test
+  void admin_unknownRoute_isNotFound() throws Exception {
+    Reply r = admin("GET", "rollouts/r1/nonsense", null);
+
+    assertThat(r.status()).isEqualTo(404);
+  }
+
+  @Test
   void admin_rollout_showsStateStageAndOutcomes() throws Exception {
     Reply r = admin("GET", "rollouts/r1", null);
 
