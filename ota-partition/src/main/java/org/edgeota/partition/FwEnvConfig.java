@@ -90,8 +90,10 @@ public record FwEnvConfig(List<Location> copies) {
     if (copies.size() == 2) {
       Location a = copies.get(0);
       Location b = copies.get(1);
-      boolean sameDevice = a.device().normalize().equals(b.device().normalize());
-      if (sameDevice && a.offset() < b.offset() + b.size() && b.offset() < a.offset() + a.size()) {
+      // Absolute form: "env.img" and "/dir/./env.img" name one file when run from /dir.
+      boolean sameDevice =
+          a.device().toAbsolutePath().normalize().equals(b.device().toAbsolutePath().normalize());
+      if (sameDevice && overlap(a, b)) {
         throw new OtaException(
             ReasonCode.BOOT_ENV_CONFIG_INVALID,
             Long.toString(b.offset()),
@@ -105,6 +107,17 @@ public record FwEnvConfig(List<Location> copies) {
                 + a.device());
       }
     }
+  }
+
+  /**
+   * Returns whether two locations share bytes, assuming they are on the same device.
+   *
+   * @param a one copy
+   * @param b the other copy
+   * @return {@code true} if their byte ranges intersect
+   */
+  static boolean overlap(Location a, Location b) {
+    return a.offset() < b.offset() + b.size() && b.offset() < a.offset() + a.size();
   }
 
   /**

@@ -3,6 +3,7 @@ package org.edgeota.partition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,6 +55,47 @@ public final class UBootEnv implements BootEnv {
           Long.toString(config.envSize()),
           "fw_env.config env size: expected at most 2 GiB, found " + config.envSize());
     }
+    if (config.redundant()) {
+      refuseAliasedCopies(config);
+    }
+  }
+
+  /**
+   * Refuses two copies that are the same bytes reached through different names (a symbolic or hard
+   * link, or a relative and an absolute path): writing "the other copy" would then overwrite the
+   * only copy in place, and a power cut during that write would leave no environment at all.
+   */
+  private static void refuseAliasedCopies(FwEnvConfig config) {
+    FwEnvConfig.Location a = config.copies().get(0);
+    FwEnvConfig.Location b = config.copies().get(1);
+    if (!FwEnvConfig.overlap(a, b) || !Files.exists(a.device()) || !Files.exists(b.device())) {
+      return;
+    }
+    boolean same;
+    try {
+      same = Files.isSameFile(a.device(), b.device());
+    } catch (IOException e) {
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          b.device().toString(),
+          "boot environment: cannot compare " + a.device() + " with " + b.device() + ": " + e,
+          e);
+    }
+    if (same) {
+      throw new OtaException(
+          ReasonCode.BOOT_ENV_CONFIG_INVALID,
+          b.device().toString(),
+          "fw_env.config: expected the two copies not to overlap, found copy 1 at "
+              + a.offset()
+              + " of "
+              + a.device()
+              + " and copy 2 at "
+              + b.offset()
+              + " of "
+              + b.device()
+              + ", the same file, with size "
+              + a.size());
+    }
   }
 
   /**
@@ -62,7 +104,8 @@ public final class UBootEnv implements BootEnv {
    * @param fwEnvConfig the configuration file
    * @return the environment
    * @throws OtaException with {@code BOOT_ENV_CONFIG_INVALID} or {@code IO_ERROR} when the
-   *     configuration cannot be used
+   *     configuration cannot be used, including two copies that overlap in one file reached through
+   *     two names (a link, or a relative and an absolute path)
    */
   public static UBootEnv fromConfig(Path fwEnvConfig) {
     return new UBootEnv(FwEnvConfig.parse(fwEnvConfig));
@@ -73,6 +116,8 @@ public final class UBootEnv implements BootEnv {
    *
    * @param config where the copies are
    * @return the environment
+   * @throws OtaException with {@code BOOT_ENV_CONFIG_INVALID} when the two copies overlap in one
+   *     file reached through two names (a link, or a relative and an absolute path)
    */
   public static UBootEnv of(FwEnvConfig config) {
     return new UBootEnv(config);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,24 @@ class FwEnvConfigTest {
     String text = "/dev/mmcblk0 0x0 0x2000\n/dev/mmcblk0 0x1000 0x2000\n";
 
     assertThatThrownBy(() -> FwEnvConfig.parse(text, Path.of("/")))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("not to overlap")
+        .extracting(e -> ((OtaException) e).reason())
+        .isEqualTo(ReasonCode.BOOT_ENV_CONFIG_INVALID);
+  }
+
+  /**
+   * Regression: a relative and an absolute name of one file at the same offset passed the overlap
+   * check, which compared the names as written; "both copies" were then the same bytes.
+   */
+  @Test
+  void parse_sameFileAsRelativeAndAbsolutePath_rejectedAsOverlap() {
+    Path cwd = Path.of("").toAbsolutePath();
+    String text = cwd.resolve("env.img") + " 0x0 0x2000\n";
+    FwEnvConfig.Location relative = new FwEnvConfig.Location(Path.of("env.img"), 0, 0x2000, 0);
+    FwEnvConfig.Location absolute = FwEnvConfig.parse(text, Path.of("/")).copies().get(0);
+
+    assertThatThrownBy(() -> new FwEnvConfig(List.of(absolute, relative)))
         .isInstanceOf(OtaException.class)
         .hasMessageContaining("not to overlap")
         .extracting(e -> ((OtaException) e).reason())

@@ -391,4 +391,29 @@ class UBootEnvTest {
   private static byte[] slice(byte[] img, int offset, int length) {
     return java.util.Arrays.copyOfRange(img, offset, offset + length);
   }
+
+  /**
+   * Regression: a redundant fw_env.config whose second line named the first copy through a symbolic
+   * link was accepted. An update then rewrote the only copy in place (a power cut there leaves no
+   * environment) and afterwards failed with BOOT_ENV_WRITE_FAILED although it had already written.
+   */
+  @Test
+  void of_redundantCopiesAliasedThroughSymlink_rejectedBeforeAnyWrite() throws IOException {
+    Path image = dir.resolve("env.img");
+    UBootEnv.create(FwEnvConfig.redundant(image, 0, SIZE, SIZE), Map.of("boot_partition", "A"));
+    byte[] before = Files.readAllBytes(image);
+    Path link = Files.createSymbolicLink(dir.resolve("alias.img"), image);
+    FwEnvConfig aliased =
+        new FwEnvConfig(
+            List.of(
+                new FwEnvConfig.Location(image, 0, SIZE, SIZE),
+                new FwEnvConfig.Location(link, 0, SIZE, SIZE)));
+
+    assertThatThrownBy(() -> UBootEnv.of(aliased).update(Map.of("boot_partition", "B"), Set.of()))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("alias.img")
+        .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BOOT_ENV_CONFIG_INVALID));
+
+    assertThat(Files.readAllBytes(image)).isEqualTo(before);
+  }
 }
