@@ -167,6 +167,15 @@ class ControllerServerTest {
   }
 
   @Test
+  void download_nameLeavingTheDirectory_isRejected() throws Exception {
+    checkIn(token, "d1");
+
+    HttpResponse<byte[]> r = download(token, "..%2F..%2Fdata%2Fcontroller.db", null, null);
+
+    assertThat(r.statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void download_withoutToken_isUnauthorized() throws Exception {
     HttpResponse<byte[]> r = download(null, "rootfs-2.0.0.img", null, null);
 
