@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>Device API: {@code POST /api/v1/updates/check}, {@code POST /api/v1/updates/status}, {@code
  * GET /api/v1/updates/download/{file}} (bearer token of the device). Admin API under {@code
  * /api/v1/admin/} (bearer admin token): {@code releases}, {@code devices}, {@code rollouts}, {@code
- * rollouts/{id}}, {@code rollouts/{id}/history} and {@code rollouts/{id}/{start|pause|resume|abort
- * |advance|rollback}}. {@code GET /metrics} in the Prometheus text format, {@code GET /healthz}.
+ * rollouts/{id}}, {@code rollouts/{id}/history}, {@code rollouts/{id}/{start|pause|resume|abort
+ * |advance|rollback}} and {@code rollouts/{id}/devices/{deviceId}/cancel}. {@code GET /metrics} in
+ * the Prometheus text format, {@code GET /healthz}.
  *
  * <p>A download names only the file; the device is found from its token (the store keeps the
  * token's SHA-256), or from an {@code X-Device-Id} header when the client sends one. The {@link
@@ -263,6 +264,13 @@ final class ControllerHandler extends Handler.Abstract {
         throw notFound(method, rest);
       }
       result = adminApi.history(token, parts.get(1));
+    } else if (first.equals("rollouts")
+        && parts.size() == 5
+        && post
+        && parts.get(2).equals("devices")
+        && parts.get(4).equals("cancel")) {
+      boolean had = adminApi.cancelForDevice(token, parts.get(1), parts.get(3));
+      result = Map.of("rolloutId", parts.get(1), "deviceId", parts.get(3), "wasAssigned", had);
     } else if (first.equals("rollouts") && parts.size() == 3 && post) {
       result = rolloutView(rolloutAction(request, token, parts.get(1), parts.get(2), method, rest));
     } else {

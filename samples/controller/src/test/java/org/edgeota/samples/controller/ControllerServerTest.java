@@ -240,6 +240,18 @@ class ControllerServerTest {
   }
 
   @Test
+  void admin_cancelForDevice_stopsTheOfferToThatDevice() throws Exception {
+    checkIn(token, "d1");
+
+    Reply r = admin("POST", "rollouts/r1/devices/d1/cancel", "");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body().get("wasAssigned").asBoolean()).isTrue();
+    assertThat(checkIn(token, "d1").updateAvailable()).isFalse();
+    assertThat(download(token, "rootfs-2.0.0.img", null, null).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void admin_unknownRoute_isNotFound() throws Exception {
     Reply r = admin("GET", "rollouts/r1/nonsense", null);
 
