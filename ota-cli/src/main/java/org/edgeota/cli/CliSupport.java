@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -93,7 +94,17 @@ final class CliSupport {
       return instant("--expires", expires);
     }
     if (expiresIn != null) {
-      return clock.instant().plus(duration("--expires-in", expiresIn));
+      Duration d = duration("--expires-in", expiresIn);
+      try {
+        return clock.instant().plus(d);
+      } catch (DateTimeException | ArithmeticException e) {
+        throw new OtaException(
+            ReasonCode.INVALID_ARGUMENT,
+            expiresIn,
+            "--expires-in: expected a duration that ends before the year 1000000000, found '"
+                + expiresIn
+                + "'");
+      }
     }
     return fallback;
   }

@@ -44,7 +44,9 @@ final class TrustCommand {
     @Option(
         names = "--threshold",
         paramLabel = "N",
-        description = "Distinct keys that must sign a manifest or the next trust store.")
+        description =
+            "Distinct keys that must sign a manifest or the next trust store (init default: 1;"
+                + " add and rotate keep the current one).")
     Integer threshold;
 
     @Option(
@@ -56,7 +58,9 @@ final class TrustCommand {
     @Option(
         names = "--expires-in",
         paramLabel = "DURATION",
-        description = "Expiry as a duration from now, e.g. 365d or P365D.")
+        description =
+            "Expiry as a duration from now, e.g. 365d or P365D (init default: 365d; add and"
+                + " rotate keep the current expiry).")
     String expiresIn;
 
     @Option(
@@ -69,7 +73,11 @@ final class TrustCommand {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output file.")
     Path out;
 
-    @Option(names = "--force", description = "Replace the output file if it exists.")
+    @Option(
+        names = "--force",
+        description =
+            "Replace the output file if it exists (not needed when --out names the --trust file:"
+                + " the checked next version then replaces it).")
     boolean force;
 
     /** Signs, checks with {@code check}, writes and reports the new trust store. */
@@ -127,6 +135,14 @@ final class TrustCommand {
       }
       Instant expiry =
           CliSupport.expiry(expires, expiresIn, clock.instant().plus(DEFAULT_LIFETIME), clock);
+      if (!expiry.isAfter(clock.instant())) {
+        // A store that is expired when made verifies no manifest: devices provisioned with it
+        // could never install an update ('add' and 'rotate' refuse this as well).
+        throw new OtaException(
+            ReasonCode.INVALID_ARGUMENT,
+            expiry.toString(),
+            "--expires: expected an instant after now (" + clock.instant() + "), found " + expiry);
+      }
       TrustStoreDocument doc =
           TrustStoreDocument.create(trusted, threshold == null ? 1 : threshold, 1, expiry);
       return finish(doc, clock, null);

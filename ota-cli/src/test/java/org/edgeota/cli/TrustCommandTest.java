@@ -289,4 +289,58 @@ class TrustCommandTest {
                 new org.edgeota.api.Component(
                     "fw", "firmware", "fw.img", 1, "a".repeat(64), 1, true, java.util.List.of()))));
   }
+
+  /**
+   * Regression: {@code ota trust init --expires} with a past instant wrote a trust store that was
+   * expired from the start and so could verify no manifest at all; 'add' and 'rotate' already
+   * refused this.
+   */
+  @Test
+  void init_expiryInThePast_exitsTwoAndWritesNothing() {
+    Path store = tmp.resolve("expired.json");
+
+    int status =
+        run(
+            "trust",
+            "init",
+            "--key",
+            pub("c"),
+            "--sign-key",
+            key("c"),
+            "--expires",
+            "2020-01-01T00:00:00Z",
+            "--out",
+            store.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("--expires").contains("2020-01-01T00:00:00Z");
+    assertThat(store).doesNotExist();
+  }
+
+  /**
+   * Regression: an --expires-in so long that the expiry overflowed {@code Instant} printed only
+   * "ota: Instant exceeds minimum or maximum instant", naming neither the option nor the value.
+   */
+  @Test
+  void init_expiresInBeyondInstantRange_exitsTwoNamingOptionAndValue() {
+    Path store = tmp.resolve("far.json");
+
+    int status =
+        run(
+            "trust",
+            "init",
+            "--key",
+            pub("c"),
+            "--sign-key",
+            key("c"),
+            "--expires-in",
+            "999999999999d",
+            "--out",
+            store.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("INVALID_ARGUMENT").contains("--expires-in: expected");
+    assertThat(err.toString()).contains("'999999999999d'");
+    assertThat(store).doesNotExist();
+  }
 }
