@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Release;
 import org.edgeota.api.Version;
 import org.edgeota.manifest.DeviceState;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
           + " (anti-rollback), --installed-version (no downgrade without the signed flag),"
           + " --device-type, --agent-version.",
       "Exit status: 0 ok, 2 invalid input (malformed manifest or trust store), 3 verification"
-          + " failed (the message names the reason and the value), 4 I/O failure."
+          + " failed (the message names the reason and the value; an expired trust store"
+          + " included), 4 I/O failure."
     })
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -87,7 +90,19 @@ final class VerifyCommand implements Callable<Integer> {
     byte[] json = ReleasePackage.readManifestBytes(dir);
 
     PolicyResult result = ManifestPolicy.evaluate(json, store, state, clock, checks);
-    Release release = result.orThrow();
+    Release release;
+    try {
+      release = result.orThrow();
+    } catch (OtaException e) {
+      if (e.reason() != ReasonCode.TRUST_STORE_INVALID) {
+        throw e;
+      }
+      // The store was parsed and its signatures checked by read() above, so the policy can only
+      // refuse it for having expired: a failed verification (as an expired manifest is), not a
+      // malformed input.
+      spec.commandLine().getErr().println("ota: " + e.getMessage());
+      return OtaCli.EXIT_VERIFICATION_FAILED;
+    }
     ReleasePackage.verifyPayloads(dir, result.manifest().orElseThrow());
 
     spec.commandLine()

@@ -347,6 +347,52 @@ class ReleaseCommandsTest {
     assertThat(err.toString()).contains("MANIFEST_EXPIRED");
   }
 
+  /**
+   * Regression: a valid release checked against a trust store that had expired exited with 2
+   * ("invalid input: malformed manifest or trust store") although nothing was malformed; expiry is
+   * a failed verification (3), as for an expired manifest.
+   */
+  @Test
+  void verify_trustStoreExpired_exitsThreeWithTrustStoreInvalid() {
+    pack("--expires", "2099-01-01T00:00:00Z");
+    signBoth();
+
+    int status =
+        run(
+            "verify",
+            "--trust",
+            trust.toString(),
+            "--now",
+            "2098-01-01T00:00:00Z",
+            release.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
+    assertThat(err.toString()).contains("TRUST_STORE_INVALID").contains("expired");
+  }
+
+  /**
+   * Regression: {@code --installed-sequence -5} was accepted and the release reported OK, as if the
+   * device had accepted nothing yet; a negative sequence is invalid input.
+   */
+  @Test
+  void verify_negativeInstalledSequence_exitsTwoNamingValue() {
+    pack();
+    signBoth();
+
+    int status =
+        run(
+            "verify",
+            "--trust",
+            trust.toString(),
+            "--installed-sequence",
+            "-5",
+            release.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("INVALID_ARGUMENT").contains("-5");
+    assertThat(out.toString()).doesNotContain("OK");
+  }
+
   @Test
   void verify_malformedManifest_exitsTwo() throws Exception {
     pack();
