@@ -3,6 +3,7 @@ package org.edgeota.manifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -107,11 +108,21 @@ public final class SigningKey {
    *
    * @param privateFile the PKCS#8 file to create
    * @param publicFile the SubjectPublicKeyInfo file to create
+   *     <p>Either both files are created or neither: if the public key file exists already or
+   *     cannot be written, the private key file just created is removed again.
    * @throws OtaException with {@link ReasonCode#IO_ERROR} if a file exists or cannot be written
    */
   public void writePem(Path privateFile, Path publicFile) {
+    if (Files.exists(publicFile, LinkOption.NOFOLLOW_LINKS)) {
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          publicFile.toString(),
+          "key files: expected no file at '" + publicFile + "', found one; nothing was written");
+    }
+    boolean created = false;
     try {
       Files.createFile(privateFile);
+      created = true;
       try {
         Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException e) {
@@ -120,12 +131,27 @@ public final class SigningKey {
       Files.writeString(
           privateFile, privatePem(), StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
       PublicKeys.writePem(publicKey, publicFile);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // A private key without its public half (or a half-written one) must not stay behind.
+      if (created) {
+        deleteQuietly(privateFile, e);
+      }
+      if (e instanceof OtaException o) {
+        throw o;
+      }
       throw new OtaException(
           ReasonCode.IO_ERROR,
           privateFile.toString(),
           "key files: cannot create '" + privateFile + "' and '" + publicFile + "': " + e,
           e);
+    }
+  }
+
+  private static void deleteQuietly(Path file, Exception failure) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
     }
   }
 

@@ -84,6 +84,42 @@ class SigningKeyTest {
     assertThat(Files.readString(priv)).isEqualTo("keep");
   }
 
+  /**
+   * Regression: when the public key file existed already, writePem created and filled the private
+   * key file first and then failed, leaving a private key whose public half was never written (and
+   * an existing file, perhaps another key's, under the public name).
+   */
+  @Test
+  void writePem_publicFileExists_writesNoPrivateKeyAndKeepsPublicFile() throws Exception {
+    Path priv = dir.resolve("k.pem");
+    Path pub = Files.writeString(dir.resolve("k.pub.pem"), "other key");
+
+    assertThatThrownBy(() -> SigningKey.generate(SignatureAlgorithm.ED25519).writePem(priv, pub))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("k.pub.pem")
+        .satisfies(e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.IO_ERROR));
+
+    assertThat(priv).doesNotExist();
+    assertThat(Files.readString(pub)).isEqualTo("other key");
+  }
+
+  /**
+   * Regression: a public key file that could not be created (here its directory is missing) left
+   * the private key file behind.
+   */
+  @Test
+  void writePem_publicFileCannotBeCreated_removesPrivateKeyFile() {
+    Path priv = dir.resolve("k.pem");
+    Path pub = dir.resolve("missing-dir").resolve("k.pub.pem");
+
+    assertThatThrownBy(
+            () -> SigningKey.generate(SignatureAlgorithm.ECDSA_P256_SHA256).writePem(priv, pub))
+        .isInstanceOf(OtaException.class)
+        .satisfies(e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.IO_ERROR));
+
+    assertThat(priv).doesNotExist();
+  }
+
   @Test
   void readPem_notPem_throwsKeyInvalid() throws Exception {
     Path file = dir.resolve("bad.pem");
