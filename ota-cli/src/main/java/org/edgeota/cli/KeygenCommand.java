@@ -3,6 +3,7 @@ package org.edgeota.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
@@ -40,7 +41,7 @@ final class KeygenCommand implements Callable<Integer> {
   @Option(
       names = "--name",
       paramLabel = "NAME",
-      description = "Base name of the key files (default: ${DEFAULT-VALUE}).")
+      description = "Base name of the key files, not ending in '.pub' (default: ${DEFAULT-VALUE}).")
   String name = "signing";
 
   @Override
@@ -51,6 +52,17 @@ final class KeygenCommand implements Callable<Integer> {
           ReasonCode.INVALID_ARGUMENT,
           name,
           "--name: expected letters, digits, '.', '_' or '-', found '" + name + "'");
+    }
+    if (name.toLowerCase(Locale.ROOT).endsWith(".pub")) {
+      // NAME.pem holds the private key: named X.pub.pem it would pass for a public key file.
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          name,
+          "--name: expected a name not ending in '.pub' (the private key would be written to '"
+              + name
+              + ".pem', which reads as a public key file), found '"
+              + name
+              + "'");
     }
     Files.createDirectories(out);
     Path priv = out.resolve(name + ".pem");

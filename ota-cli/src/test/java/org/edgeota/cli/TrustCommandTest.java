@@ -89,6 +89,23 @@ class TrustCommandTest {
     assertThat(Files.readAllBytes(keys.resolve("a.pem"))).isEqualTo(before);
   }
 
+  /**
+   * Regression: {@code --name x.pub} wrote the PRIVATE key to {@code x.pub.pem}, the name a public
+   * key file has, so it could be published by mistake; a later {@code --name x} then failed
+   * half-way and left {@code x.pem} without its public key.
+   */
+  @Test
+  void keygen_namePubSuffix_exitsTwoAndWritesNothing() throws Exception {
+    Path dir = tmp.resolve("pubkeys");
+
+    int status =
+        run("keygen", "--algorithm", "ed25519", "--out", dir.toString(), "--name", "release.PUB");
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("'release.PUB'").contains(".pub");
+    assertThat(dir.resolve("release.PUB.pem")).doesNotExist();
+  }
+
   @Test
   void keygen_unknownAlgorithm_exitsTwo() {
     int status = run("keygen", "--algorithm", "rsa", "--out", keys.toString());
