@@ -102,7 +102,8 @@ final class EnvCommand {
         "Set variables in one write (atomic with a redundant environment); NAME= (empty value)"
             + " deletes NAME, as fw_setenv does.",
         "Nothing is written when a name is invalid, the environment would overflow, or no copy"
-            + " passes its CRC check (exit status 2)."
+            + " passes its CRC check (exit status 2). Exit status 4 when the device or file"
+            + " cannot be read or written, or the written copy does not read back."
       })
   static final class SetVars implements Callable<Integer> {
     @Option(

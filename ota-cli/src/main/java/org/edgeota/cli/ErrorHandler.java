@@ -89,6 +89,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       case SLOT_VERIFY_FAILED:
         return OtaCli.EXIT_VERIFICATION_FAILED;
       case IO_ERROR:
+      case BOOT_ENV_WRITE_FAILED:
       case TRANSPORT_ERROR:
       case HTTP_STATUS:
       case HTTP_PROTOCOL:

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.edgeota.api.ReasonCode;
 import org.edgeota.partition.FwEnvConfig;
 import org.edgeota.partition.UBootEnv;
 import org.junit.jupiter.api.Assumptions;
@@ -177,5 +178,17 @@ class EnvCommandTest {
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
     assertThat(err.toString()).contains("boot environment unreadable");
     assertThat(out.toString()).isEmpty();
+  }
+
+  /**
+   * Regression: a boot environment that could not be written (or did not read back after the write)
+   * made {@code ota env set} exit with 2, "invalid input", although the input was fine and the
+   * device or file failed; that is an I/O failure (4).
+   */
+  @Test
+  void exitCode_bootEnvWriteFailed_isIoNotInvalidInput() {
+    int status = ErrorHandler.exitCodeOf(ReasonCode.BOOT_ENV_WRITE_FAILED);
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_IO);
   }
 }
