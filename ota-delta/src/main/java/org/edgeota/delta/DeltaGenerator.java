@@ -90,13 +90,16 @@ public final class DeltaGenerator {
    * @param newFile the new image
    * @param patchOut where the patch goes; left untouched when the delta is skipped
    * @return whether the patch was written, its size and the reason
-   * @throws OtaException with {@code INVALID_ARGUMENT} when an input is too large, {@code
-   *     DELTA_CORRUPT} when verification of the generated patch fails, or {@code IO_ERROR}
+   * @throws OtaException with {@code INVALID_ARGUMENT} when an input is too large or {@code
+   *     patchOut} is the old or the new image itself, {@code DELTA_CORRUPT} when verification of
+   *     the generated patch fails, or {@code IO_ERROR}
    */
   public DeltaResult diff(Path oldFile, Path newFile, Path patchOut) {
     Objects.requireNonNull(oldFile, "oldFile");
     Objects.requireNonNull(newFile, "newFile");
     Objects.requireNonNull(patchOut, "patchOut");
+    refuseOverwritingInput("old file", oldFile, patchOut);
+    refuseOverwritingInput("new file", newFile, patchOut);
     byte[] oldBytes = read("old file", oldFile);
     byte[] newBytes = read("new file", newFile);
 
@@ -227,6 +230,40 @@ public final class DeltaGenerator {
      */
     public DeltaGenerator build() {
       return new DeltaGenerator(this);
+    }
+  }
+
+  /**
+   * Refuses a patch path that names an input image: the patch would replace the image (a typo such
+   * as {@code old.img new.img new.img} would silently turn the new release image into a patch of a
+   * few hundred bytes).
+   */
+  private static void refuseOverwritingInput(String what, Path input, Path patchOut) {
+    boolean same;
+    try {
+      same =
+          input.toAbsolutePath().normalize().equals(patchOut.toAbsolutePath().normalize())
+              || (Files.exists(patchOut)
+                  && Files.exists(input)
+                  && Files.isSameFile(input, patchOut));
+    } catch (IOException e) {
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          patchOut.toString(),
+          "patch file: cannot compare '" + patchOut + "' with " + what + " '" + input + "': " + e,
+          e);
+    }
+    if (same) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          patchOut.toString(),
+          "patch file: expected a file other than the "
+              + what
+              + " '"
+              + input
+              + "', found '"
+              + patchOut
+              + "' (writing the patch would replace that image)");
     }
   }
 }

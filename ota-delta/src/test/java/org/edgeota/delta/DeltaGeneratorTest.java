@@ -88,4 +88,45 @@ class DeltaGeneratorTest {
         .isInstanceOfSatisfying(
             OtaException.class, e -> assertThat(e.reason()).isEqualTo(ReasonCode.IO_ERROR));
   }
+
+  /**
+   * Regression: {@code ota delta create old.img new.img new.img} (PATCH naming the new image by
+   * mistake) replaced the new release image with the patch of a few hundred bytes and reported
+   * "created"; the image was lost and could then be packed as the release payload.
+   */
+  @Test
+  void diff_patchPathIsNewImage_throwsInvalidArgumentAndKeepsImage() throws Exception {
+    byte[] old = Images.firmware(3, 50_000);
+    byte[] neu = Images.nextRelease(old, 4);
+    Path oldFile = write(dir, "old", old);
+    Path newFile = write(dir, "new", neu);
+    DeltaGenerator generator = DeltaGenerator.withDefaults();
+
+    assertThatThrownBy(() -> generator.diff(oldFile, newFile, dir.resolve(".").resolve("new")))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("new file")
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
+
+    assertThat(Files.readAllBytes(newFile)).isEqualTo(neu);
+  }
+
+  /** Regression: a PATCH that was a symbolic link to the old image replaced the old image. */
+  @Test
+  void diff_patchPathLinksToOldImage_throwsInvalidArgumentAndKeepsImage() throws Exception {
+    byte[] old = Images.firmware(5, 50_000);
+    byte[] neu = Images.nextRelease(old, 6);
+    Path oldFile = write(dir, "old", old);
+    Path newFile = write(dir, "new", neu);
+    Path link = Files.createSymbolicLink(dir.resolve("p.bsdiff"), oldFile);
+    DeltaGenerator generator = DeltaGenerator.withDefaults();
+
+    assertThatThrownBy(() -> generator.diff(oldFile, newFile, link))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("old file")
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
+
+    assertThat(Files.readAllBytes(oldFile)).isEqualTo(old);
+  }
 }
