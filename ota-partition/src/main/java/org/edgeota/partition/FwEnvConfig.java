@@ -1,6 +1,7 @@
 package org.edgeota.partition;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import org.edgeota.api.ReasonCode;
  * @param copies one location per copy (one or two)
  */
 public record FwEnvConfig(List<Location> copies) {
+  /** Largest {@code fw_env.config} file {@link #parse(Path)} reads, in bytes. */
+  public static final int MAX_CONFIG_BYTES = 64 * 1024;
 
   /**
    * One copy of the environment: where it is and how large it is.
@@ -170,13 +173,26 @@ public record FwEnvConfig(List<Location> copies) {
    *
    * @param file the configuration file
    * @return the configuration
-   * @throws OtaException with {@code BOOT_ENV_CONFIG_INVALID} for a malformed line, or {@code
-   *     IO_ERROR} when the file cannot be read
+   * @throws OtaException with {@code BOOT_ENV_CONFIG_INVALID} for a malformed line or a file over
+   *     {@link #MAX_CONFIG_BYTES}, or {@code IO_ERROR} when the file cannot be read
    */
   public static FwEnvConfig parse(Path file) {
     String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(file)) {
+      // Bounded: a configuration named by mistake as a device such as /dev/zero must fail, not
+      // read until memory runs out.
+      byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+      if (bytes.length > MAX_CONFIG_BYTES) {
+        throw new OtaException(
+            ReasonCode.BOOT_ENV_CONFIG_INVALID,
+            file.toString(),
+            "fw_env.config "
+                + file
+                + ": expected at most "
+                + MAX_CONFIG_BYTES
+                + " bytes, found more");
+      }
+      text = new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new OtaException(
           ReasonCode.IO_ERROR, file.toString(), "cannot read fw_env.config " + file + ": " + e, e);

@@ -3,10 +3,12 @@ package org.edgeota.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class FwEnvConfigTest {
@@ -112,6 +114,22 @@ class FwEnvConfigTest {
     assertThatThrownBy(() -> new FwEnvConfig(List.of(absolute, relative)))
         .isInstanceOf(OtaException.class)
         .hasMessageContaining("not to overlap")
+        .extracting(e -> ((OtaException) e).reason())
+        .isEqualTo(ReasonCode.BOOT_ENV_CONFIG_INVALID);
+  }
+
+  /**
+   * Regression: the configuration file was read whole without a limit, so {@code ota env print -c
+   * /dev/zero} (a device named by mistake) read until memory ran out instead of failing.
+   */
+  @Test
+  void parse_endlessFile_throwsConfigInvalidWithoutReadingItAll() {
+    Path zero = Path.of("/dev/zero");
+    Assumptions.assumeTrue(Files.isReadable(zero), "no readable /dev/zero on this system");
+
+    assertThatThrownBy(() -> FwEnvConfig.parse(zero))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("/dev/zero")
         .extracting(e -> ((OtaException) e).reason())
         .isEqualTo(ReasonCode.BOOT_ENV_CONFIG_INVALID);
   }
