@@ -4,6 +4,7 @@ import io.sigpipe.jbsdiff.Diff;
 import io.sigpipe.jbsdiff.InvalidHeaderException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -181,7 +182,20 @@ public final class DeltaGenerator {
             Long.toString(size),
             what + " " + file + ": expected at most " + MAX_INPUT_SIZE + " bytes, found " + size);
       }
-      return Files.readAllBytes(file);
+      // The size above is 0 for devices and pipes (and a file may grow): read at most one byte
+      // over the limit instead of trusting it, so that /dev/zero fails instead of exhausting
+      // memory.
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes((int) MAX_INPUT_SIZE + 1);
+      }
+      if (bytes.length > MAX_INPUT_SIZE) {
+        throw new OtaException(
+            ReasonCode.INVALID_ARGUMENT,
+            file.toString(),
+            what + " " + file + ": expected at most " + MAX_INPUT_SIZE + " bytes, found more");
+      }
+      return bytes;
     } catch (IOException e) {
       throw new OtaException(ReasonCode.IO_ERROR, file.toString(), what + ": cannot read: " + e, e);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,5 +129,27 @@ class DeltaGeneratorTest {
             e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
 
     assertThat(Files.readAllBytes(oldFile)).isEqualTo(old);
+  }
+
+  /**
+   * Regression: an endless input such as /dev/zero reports size 0, passed the size check and was
+   * then read whole: {@code ota delta create /dev/zero new.img p} died with an OutOfMemoryError and
+   * a stack trace.
+   */
+  @Test
+  void diff_endlessOldInput_throwsInvalidArgumentAndWritesNothing() {
+    Path zero = Path.of("/dev/zero");
+    Assumptions.assumeTrue(Files.isReadable(zero), "no readable /dev/zero on this system");
+    Path newFile = write(dir, "new", Images.firmware(7, 10_000));
+    Path patch = dir.resolve("p.bsdiff");
+    DeltaGenerator generator = DeltaGenerator.withDefaults();
+
+    assertThatThrownBy(() -> generator.diff(zero, newFile, patch))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("/dev/zero")
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
+
+    assertThat(patch).doesNotExist();
   }
 }
