@@ -198,6 +198,50 @@ class SignedManifestParseTest {
         .hasMessageContaining("components[1].file");
   }
 
+  /**
+   * Regression: file names with invisible or layout-changing characters were accepted because only
+   * C0/C1 controls were refused: a right-to-left override (U+202E) makes {@code ota inspect} show a
+   * name that reads differently from the file, a line separator (U+2028) splits a name across log
+   * lines, a zero-width space or an unpaired surrogate hides in a name.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "rootfs\u202egmi.bin",
+        "a\u2028b.bin",
+        "a\u2029b.bin",
+        "zero\u200bwidth.bin",
+        "bom\ufeff.bin",
+        "lone\ud800.bin"
+      })
+  void parse_fileNameWithFormatOrSeparatorChar_throwsFieldInvalid(String name) throws Exception {
+    byte[] json = mutate(r -> component(r, 1).put("file", name));
+
+    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID)
+        .hasMessageContaining("components[1].file");
+  }
+
+  /**
+   * Regression: 200 two-byte characters passed the 255-character limit, although file systems allow
+   * 255 bytes per name: the device could not create the file it had to download.
+   */
+  @Test
+  void parse_fileNameOver255Utf8Bytes_throwsFieldInvalid() throws Exception {
+    byte[] json = mutate(r -> component(r, 1).put("file", "\u00e9".repeat(200)));
+
+    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID)
+        .hasMessageContaining("components[1].file");
+  }
+
+  @Test
+  void parse_nonAsciiFileNameWithin255Bytes_accepted() throws Exception {
+    byte[] json = mutate(r -> component(r, 1).put("file", "pr\u00fcfung-\u65e5\u672c.bin"));
+
+    SignedManifest m = SignedManifest.parse(json);
+
+    assertThat(m.release().components().get(1).file()).isEqualTo("pr\u00fcfung-\u65e5\u672c.bin");
+  }
+
   @Test
   void parse_unsafeDeltaFileName_throwsFieldInvalid() throws Exception {
     byte[] json =

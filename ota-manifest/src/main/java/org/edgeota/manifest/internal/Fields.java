@@ -1,6 +1,7 @@
 package org.edgeota.manifest.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -281,7 +282,10 @@ public final class Fields {
     String s = v.textValue();
     if (!isSafeName(s)) {
       throw invalid(
-          name, s, "a plain file name (no '/', '\\', ':', '..' or control chars, 1-255 chars)");
+          name,
+          s,
+          "a plain file name (no '/', '\\', ':', '..', control or format chars, 1-255 UTF-8"
+              + " bytes)");
     }
     return s;
   }
@@ -296,18 +300,44 @@ public final class Fields {
     return s != null
         && !s.isEmpty()
         && s.length() <= MAX_NAME_LENGTH
+        && s.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_LENGTH
         && !s.contains("/")
         && !s.contains("\\")
         && !s.contains(":")
         && !s.contains("..")
         && !s.equals(".")
-        && !hasControl(s);
+        && !hasHiddenOrControl(s);
   }
 
   private static boolean hasControl(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Tells whether text holds a character that must not appear in a name: C0 and C1 controls, and
+   * invisible or layout-changing characters (Unicode format characters such as the right-to-left
+   * override U+202E, which makes a listed name read differently from the file it names; line and
+   * paragraph separators, which split a name across lines of a log; unpaired surrogates).
+   */
+  private static boolean hasHiddenOrControl(String s) {
+    if (hasControl(s)) {
+      return true;
+    }
+    int i = 0;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      int type = Character.getType(cp);
+      if (type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.SURROGATE) {
         return true;
       }
     }

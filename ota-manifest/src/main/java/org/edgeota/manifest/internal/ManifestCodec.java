@@ -126,7 +126,8 @@ public final class ManifestCodec {
     c.rejectUnknown(COMPONENT_FIELDS);
     String name = c.string("name");
     if (!Fields.isSafeName(name)) {
-      throw c.invalid("name", name, "a plain name (no '/', '\\', ':', '..' or control chars)");
+      throw c.invalid(
+          "name", name, "a plain name (no '/', '\\', ':', '..', control or format chars)");
     }
     String type = c.string("type");
     if (!TYPE.matcher(type).matches()) {
