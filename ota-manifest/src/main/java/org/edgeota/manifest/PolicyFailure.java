@@ -3,6 +3,7 @@ package org.edgeota.manifest;
 import java.util.Objects;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.edgeota.manifest.internal.Messages;
 
 /**
  * One failed check of a manifest evaluation.
@@ -23,9 +24,9 @@ public record PolicyFailure(ReasonCode reason, String value, String message) {
    * Creates a failure from an exception.
    *
    * @param e the exception
-   * @return the failure with the exception's reason, value and message
+   * @return the failure with the exception's reason, value and message (without the reason prefix)
    */
   public static PolicyFailure of(OtaException e) {
-    return new PolicyFailure(e.reason(), e.offendingValue(), e.getMessage());
+    return new PolicyFailure(e.reason(), e.offendingValue(), Messages.detail(e));
   }
 }

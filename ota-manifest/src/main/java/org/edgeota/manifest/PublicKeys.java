@@ -10,6 +10,7 @@ import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.manifest.internal.Crypto;
 import org.edgeota.manifest.internal.Hex;
+import org.edgeota.manifest.internal.Messages;
 import org.edgeota.manifest.internal.Pem;
 import org.edgeota.manifest.internal.StrictJson;
 
@@ -75,7 +76,7 @@ public final class PublicKeys {
       return fromPem(new String(bytes, StandardCharsets.US_ASCII));
     } catch (OtaException e) {
       throw new OtaException(
-          e.reason(), file.toString(), e.getMessage() + " (file '" + file + "')", e);
+          e.reason(), file.toString(), Messages.detail(e) + " (file '" + file + "')", e);
     }
   }
 

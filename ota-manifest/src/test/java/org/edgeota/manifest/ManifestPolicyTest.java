@@ -254,4 +254,25 @@ class ManifestPolicyTest {
         .satisfies(
             e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
   }
+
+  /**
+   * Regression: a refusal named its reason twice, "SIGNATURE_INVALID: manifest refused:
+   * SIGNATURE_INVALID: manifest: ...", because the failure kept the exception's full message,
+   * reason prefix included, and orThrow put the reason in front again.
+   */
+  @Test
+  void orThrow_untrustedSigner_namesReasonOnce() {
+    byte[] json = signed(release(), OUTSIDER).toJson();
+
+    PolicyResult result = ManifestPolicy.evaluate(json, TRUST, DEVICE, CLOCK);
+
+    assertThatThrownBy(result::orThrow)
+        .isInstanceOf(OtaException.class)
+        .satisfies(
+            e -> {
+              String reason = ((OtaException) e).reason().name();
+              assertThat(e.getMessage()).startsWith(reason + ": manifest refused: ");
+              assertThat(e.getMessage().split(reason, -1)).hasSize(2);
+            });
+  }
 }
