@@ -37,7 +37,10 @@ final class DeltaCommand {
       description = {
         "Write the patch from OLD to NEW into PATCH.",
         "When the patch is larger than --max-ratio times NEW, no file is written, the reason is"
-            + " printed and the exit status is 0."
+            + " printed and the exit status is 0.",
+        "PATCH must not be OLD or NEW (nor a link to them); an existing other PATCH is replaced.",
+        "Exit status: 0 ok, 2 invalid input (an input over 256 MiB, PATCH naming an input), 4"
+            + " I/O failure."
       })
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -75,7 +78,9 @@ final class DeltaCommand {
       description = {
         "Apply PATCH to OLD and write OUT.",
         "OUT appears only if the result has the expected size and SHA-256. Exit status 3 when"
-            + " the result or the base does not match, 2 for a corrupt or unsupported patch."
+            + " the result or the base does not match, 2 for a corrupt or unsupported patch"
+            + " (including one whose header declares a size other than --expect-size), 4 when a"
+            + " file cannot be read or written."
       })
   static final class Apply implements Callable<Integer> {
     @Spec CommandSpec spec;
