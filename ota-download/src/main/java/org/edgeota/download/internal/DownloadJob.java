@@ -71,6 +71,7 @@ public final class DownloadJob {
   private static final int HASH_BUFFER = 1 << 16;
   private static final Duration MAX_POLL = Duration.ofMillis(250);
   private static final long MIN_CHECKPOINT_BYTES = 1L << 20;
+  private static final long MIN_CAPPED_WINDOW = 64L << 10;
 
   /**
    * The downloader's settings.
@@ -355,7 +356,7 @@ public final class DownloadJob {
         rb.header("Range", "bytes=" + offset + "-").header("If-Range", validator.value());
       }
       HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = send(rb.build());
-      BodyQueue body = new BodyQueue();
+      BodyQueue body = new BodyQueue(window());
       response.body().subscribe(body);
       try {
         return handle(response, body, ranged);
@@ -370,6 +371,19 @@ public final class DownloadJob {
               what + ": expected to write " + partial + ", failed: " + e.getMessage(),
               e));
     }
+  }
+
+  /**
+   * Returns how many bytes may be read ahead of the writer: with a bandwidth cap only about a
+   * quarter second's worth, so that the client does not pull a burst from the network ahead of the
+   * cap.
+   */
+  private long window() {
+    long cap = settings.maxBytesPerSecond();
+    if (cap <= 0) {
+      return BodyQueue.WINDOW_BYTES;
+    }
+    return Math.max(MIN_CAPPED_WINDOW, Math.min(BodyQueue.WINDOW_BYTES, cap / 4));
   }
 
   private HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(HttpRequest req) {
@@ -563,10 +577,11 @@ public final class DownloadJob {
     lastProgressAt = started;
     lastProgressBytes = offset;
     Duration tick = pollTick();
+    List<Object> batch = BodyQueue.newBatch();
     while (true) {
-      Object item;
+      batch.clear();
       try {
-        item = body.poll(tick);
+        body.pollAll(tick, batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         saveProgress();
@@ -598,33 +613,43 @@ public final class DownloadJob {
         windowStart = now;
         windowBytes = offset;
       }
-      if (item == null) {
+      if (batch.isEmpty()) {
         continue;
       }
-      if (item == BodyQueue.END) {
+      boolean ended = false;
+      for (Object item : batch) {
+        if (item == BodyQueue.END) {
+          ended = true;
+          break;
+        }
+        if (item instanceof Throwable t) {
+          throw failWithProgress(
+              new OtaException(
+                  ReasonCode.DOWNLOAD_TRUNCATED,
+                  String.valueOf(offset),
+                  what
+                      + ": expected "
+                      + request.size()
+                      + " bytes, the connection failed after "
+                      + offset
+                      + ": "
+                      + t,
+                  t));
+        }
+        @SuppressWarnings("unchecked")
+        List<ByteBuffer> buffers = (List<ByteBuffer>) item;
+        long bytes = 0;
+        for (ByteBuffer b : buffers) {
+          bytes += b.remaining();
+          write(b, end);
+        }
+        body.consumed(bytes);
+      }
+      throttle(started, startOffset);
+      if (ended) {
         return endOfBody(end);
       }
-      if (item instanceof Throwable t) {
-        throw failWithProgress(
-            new OtaException(
-                ReasonCode.DOWNLOAD_TRUNCATED,
-                String.valueOf(offset),
-                what
-                    + ": expected "
-                    + request.size()
-                    + " bytes, the connection failed after "
-                    + offset
-                    + ": "
-                    + t,
-                t));
-      }
-      @SuppressWarnings("unchecked")
-      List<ByteBuffer> buffers = (List<ByteBuffer>) item;
-      for (ByteBuffer b : buffers) {
-        write(b, end);
-      }
-      body.requestNext();
-      throttle(started, startOffset);
+      body.requestMore();
       maybeCheckpoint();
       maybeProgress(false);
     }

@@ -38,6 +38,12 @@ import org.edgeota.download.RetryPolicy;
  * <p>Arguments: {@code [sizeMiB [rounds [workDir]]]}, defaults 1024, 3 and a temporary directory.
  */
 public final class DownloadBenchmark {
+  /**
+   * The JDK client's read buffer in the labelled rows: a JVM-wide setting (16 KiB by default) that
+   * an agent's launcher may set and a library must not.
+   */
+  private static final String BUFSIZE = "-Djdk.httpclient.bufsize=262144";
+
   private DownloadBenchmark() {}
 
   /**
@@ -47,6 +53,10 @@ public final class DownloadBenchmark {
    * @throws Exception when anything fails
    */
   public static void main(String[] args) throws Exception {
+    if (System.getProperty("logback.configurationFile") == null) {
+      // Jetty's DEBUG logging of every selector event would eat the CPU that is measured.
+      System.setProperty("logback.configurationFile", "bench-logback.xml");
+    }
     if (args.length > 0 && args[0].equals("client")) {
       client(args);
       return;
@@ -81,15 +91,21 @@ public final class DownloadBenchmark {
       List<double[]> ours = new ArrayList<>();
       List<double[]> curl = new ArrayList<>();
       List<double[]> raw = new ArrayList<>();
+      List<double[]> oursBig = new ArrayList<>();
+      List<double[]> rawBig = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
-        ours.add(runOurs(url, size, sha, work.resolve("ours.bin")));
+        ours.add(runOurs(url, size, sha, work.resolve("ours.bin"), List.of()));
         curl.add(runCurl(url, work.resolve("curl.bin"), size));
-        raw.add(runChild(size, "raw", url));
+        oursBig.add(runOurs(url, size, sha, work.resolve("ours.bin"), List.of(BUFSIZE)));
+        raw.add(runChild(size, List.of(), "raw", url));
+        rawBig.add(runChild(size, List.of(BUFSIZE), "raw", url));
         System.out.printf(
             Locale.ROOT,
             "round %d: ours %.0f MiB/s (heap %.1f MiB, RSS %.1f MiB); curl %.0f MiB/s,"
-                + " curl+fsync %.0f MiB/s (RSS %.1f MiB); JDK client alone %.0f MiB/s;"
-                + " warm: ours %.0f, JDK client alone %.0f MiB/s%n",
+                + " curl+fsync %.0f MiB/s (RSS %.1f MiB); ours with bufsize %.0f MiB/s"
+                + " (heap %.1f MiB, RSS %.1f MiB); JDK client alone %.0f, with bufsize %.0f"
+                + " MiB/s; warm: ours %.0f, with bufsize %.0f, JDK client alone %.0f, with"
+                + " bufsize %.0f MiB/s%n",
             r + 1,
             ours.get(r)[0],
             ours.get(r)[1],
@@ -97,11 +113,32 @@ public final class DownloadBenchmark {
             curl.get(r)[0],
             curl.get(r)[1],
             curl.get(r)[2],
+            oursBig.get(r)[0],
+            oursBig.get(r)[1],
+            oursBig.get(r)[2],
             raw.get(r)[0],
+            rawBig.get(r)[0],
             ours.get(r)[3],
-            raw.get(r)[3]);
+            oursBig.get(r)[3],
+            raw.get(r)[3],
+            rawBig.get(r)[3]);
+        System.out.printf(
+            Locale.ROOT,
+            "round %d CPU s/GiB: ours %.2f (warm %.2f), with bufsize %.2f (warm %.2f); curl %.2f;"
+                + " JDK client alone %.2f (warm %.2f), with bufsize %.2f (warm %.2f)%n",
+            r + 1,
+            ours.get(r)[4],
+            ours.get(r)[5],
+            oursBig.get(r)[4],
+            oursBig.get(r)[5],
+            curl.get(r)[3],
+            raw.get(r)[4],
+            raw.get(r)[5],
+            rawBig.get(r)[4],
+            rawBig.get(r)[5]);
       }
       report(sizeMiB, rounds, ours, curl, raw);
+      reportBufsize(ours, oursBig, curl, raw, rawBig);
     } finally {
       server.stop();
       Files.deleteIfExists(file);
@@ -128,9 +165,10 @@ public final class DownloadBenchmark {
   }
 
   /** Returns {MiB/s, peak heap MiB, peak RSS MiB}. */
-  private static double[] runOurs(String url, long size, String sha, Path out) throws Exception {
+  private static double[] runOurs(String url, long size, String sha, Path out, List<String> jvm)
+      throws Exception {
     Files.deleteIfExists(out);
-    double[] result = runChild(size, "client", url, String.valueOf(size), sha, out.toString());
+    double[] result = runChild(size, jvm, "client", url, String.valueOf(size), sha, out.toString());
     Files.deleteIfExists(out);
     return result;
   }
@@ -139,7 +177,7 @@ public final class DownloadBenchmark {
    * Runs this class in a child JVM with -Xmx64m, which downloads twice; returns {MiB/s of the first
    * (cold JVM) run, peak heap MiB, peak RSS MiB, MiB/s of the second (warm) run}.
    */
-  private static double[] runChild(long size, String... args) throws Exception {
+  private static double[] runChild(long size, List<String> jvm, String... args) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd =
         new ArrayList<>(
@@ -149,6 +187,7 @@ public final class DownloadBenchmark {
                 "-cp",
                 System.getProperty("java.class.path"),
                 DownloadBenchmark.class.getName()));
+    cmd.addAll(1, jvm);
     String logConfig = System.getProperty("logback.configurationFile");
     if (logConfig != null) {
       cmd.add(1, "-Dlogback.configurationFile=" + logConfig);
@@ -159,7 +198,7 @@ public final class DownloadBenchmark {
     if (p.waitFor() != 0) {
       throw new IOException("client failed: " + output);
     }
-    List<String> lines = output.lines().filter(l -> l.matches("\\d+ \\d+ \\d+")).toList();
+    List<String> lines = output.lines().filter(l -> l.matches("\\d+ \\d+ \\d+ \\d+")).toList();
     String[] first = lines.get(lines.size() - 2).split(" ");
     String[] last = lines.get(lines.size() - 1).split(" ");
     double seconds = Long.parseLong(first[0]) / 1e9;
@@ -168,7 +207,9 @@ public final class DownloadBenchmark {
       (size / 1048576.0) / seconds,
       Long.parseLong(last[1]) / 1048576.0,
       Long.parseLong(last[2]) / 1024.0,
-      (size / 1048576.0) / warmSeconds
+      (size / 1048576.0) / warmSeconds,
+      Long.parseLong(first[3]) / 1e9 / (size / 1073741824.0),
+      Long.parseLong(last[3]) / 1e9 / (size / 1073741824.0)
     };
   }
 
@@ -184,7 +225,7 @@ public final class DownloadBenchmark {
         new ProcessBuilder(
                 "/usr/bin/time",
                 "-f",
-                "%M",
+                "%M %U %S",
                 "-o",
                 rss.toString(),
                 "curl",
@@ -209,9 +250,13 @@ public final class DownloadBenchmark {
     double withSync = (System.nanoTime() - start) / 1e9;
     Files.deleteIfExists(out);
     String rssText = Files.readString(rss).trim();
-    long rssKb = Long.parseLong(rssText.lines().reduce((a, b) -> b).orElse("0"));
+    String[] usage = rssText.lines().reduce((a, b) -> b).orElse("0 0 0").split(" ");
+    long rssKb = Long.parseLong(usage[0]);
+    double cpuSeconds = Double.parseDouble(usage[1]) + Double.parseDouble(usage[2]);
     double mib = size / 1048576.0;
-    return new double[] {mib / seconds, mib / withSync, rssKb / 1024.0};
+    return new double[] {
+      mib / seconds, mib / withSync, rssKb / 1024.0, cpuSeconds / (size / 1073741824.0)
+    };
   }
 
   /** Reads the body with the JDK client alone (no hash, no file) and prints the figures. */
@@ -220,6 +265,7 @@ public final class DownloadBenchmark {
     byte[] buffer = new byte[1 << 16];
     for (int run = 0; run < 2; run++) {
       long start = System.nanoTime();
+      long cpu = processCpuNanos();
       HttpResponse<InputStream> response =
           client.send(
               HttpRequest.newBuilder(URI.create(url)).build(),
@@ -229,7 +275,7 @@ public final class DownloadBenchmark {
           // discard
         }
       }
-      printFigures(System.nanoTime() - start);
+      printFigures(System.nanoTime() - start, processCpuNanos() - cpu);
     }
   }
 
@@ -246,13 +292,19 @@ public final class DownloadBenchmark {
     for (int run = 0; run < 2; run++) {
       Files.deleteIfExists(out);
       long start = System.nanoTime();
+      long cpu = processCpuNanos();
       downloader.download(new ArtifactRequest(uri, size, sha), out, null);
-      printFigures(System.nanoTime() - start);
+      printFigures(System.nanoTime() - start, processCpuNanos() - cpu);
     }
     Files.deleteIfExists(out);
   }
 
-  private static void printFigures(long elapsed) throws IOException {
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static void printFigures(long elapsed, long cpu) throws IOException {
     long heap = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
@@ -265,7 +317,7 @@ public final class DownloadBenchmark {
         hwmKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
     }
-    System.out.println(elapsed + " " + heap + " " + hwmKb);
+    System.out.println(elapsed + " " + heap + " " + hwmKb + " " + cpu);
   }
 
   private static void report(
@@ -321,6 +373,54 @@ public final class DownloadBenchmark {
             + " | %.2f of curl | | |%n",
         median(raw, 3),
         median(raw, 3) / curlMedian);
+  }
+
+  private static void reportBufsize(
+      List<double[]> ours,
+      List<double[]> oursBig,
+      List<double[]> curl,
+      List<double[]> raw,
+      List<double[]> rawBig) {
+    double curlMedian = median(curl, 0);
+    double syncMedian = median(curl, 1);
+    System.out.println();
+    System.out.println("With " + BUFSIZE + " in the child JVM (JVM-wide; set by a launcher):");
+    System.out.println();
+    System.out.println("| client | throughput | ratio | peak heap | peak RSS |");
+    System.out.println("|---|---|---|---|---|");
+    System.out.printf(
+        Locale.ROOT,
+        "| ResumableDownloader, -Xmx64m, %s | %.0f MiB/s | %.2f of curl, %.2f of curl+fsync"
+            + " (default bufsize: %.2f, %.2f) | %.1f MiB | %.1f MiB |%n",
+        BUFSIZE,
+        median(oursBig, 0),
+        median(oursBig, 0) / curlMedian,
+        median(oursBig, 0) / syncMedian,
+        median(ours, 0) / curlMedian,
+        median(ours, 0) / syncMedian,
+        median(oursBig, 1),
+        median(oursBig, 2));
+    System.out.printf(
+        Locale.ROOT,
+        "| same, second download (warm JIT) | %.0f MiB/s | %.2f of curl, %.2f of curl+fsync | | |%n",
+        median(oursBig, 3),
+        median(oursBig, 3) / curlMedian,
+        median(oursBig, 3) / syncMedian);
+    System.out.printf(
+        Locale.ROOT,
+        "| JDK HttpClient alone, -Xmx64m, %s | %.0f MiB/s | %.2f of curl (default bufsize:"
+            + " %.2f) | %.1f MiB | %.1f MiB |%n",
+        BUFSIZE,
+        median(rawBig, 0),
+        median(rawBig, 0) / curlMedian,
+        median(raw, 0) / curlMedian,
+        median(rawBig, 1),
+        median(rawBig, 2));
+    System.out.printf(
+        Locale.ROOT,
+        "| same, second read (warm JIT) | %.0f MiB/s | %.2f of curl | | |%n",
+        median(rawBig, 3),
+        median(rawBig, 3) / curlMedian);
   }
 
   private static double median(List<double[]> rows, int column) {
