@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
  * environment and downloads.
  *
  * <p>Exit status: {@value #EXIT_OK} on success, {@value #EXIT_INVALID_INPUT} for invalid input (bad
- * arguments, unreadable or malformed files), {@value #EXIT_VERIFICATION_FAILED} when a verification
- * failed (signature, policy, digest), {@value #EXIT_IO} for an I/O or transport failure.
+ * arguments, malformed files), {@value #EXIT_VERIFICATION_FAILED} when a verification failed
+ * (signature, policy, digest), {@value #EXIT_IO} for an I/O or transport failure (including an
+ * input file that is missing or cannot be read, and an output that cannot be written).
  */
 @Command(
     name = "ota",
@@ -32,13 +33,13 @@ public final class OtaCli {
   /** Exit status of a successful command. */
   public static final int EXIT_OK = 0;
 
-  /** Exit status for invalid input: arguments, missing or malformed files. */
+  /** Exit status for invalid input: arguments or malformed files. */
   public static final int EXIT_INVALID_INPUT = 2;
 
   /** Exit status when a verification (signature, policy, digest) failed. */
   public static final int EXIT_VERIFICATION_FAILED = 3;
 
-  /** Exit status for an I/O or transport failure. */
+  /** Exit status for an I/O or transport failure, including a missing or unreadable input file. */
   public static final int EXIT_IO = 4;
 
   private OtaCli() {}

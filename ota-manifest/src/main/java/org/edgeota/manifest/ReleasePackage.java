@@ -374,9 +374,10 @@ public final class ReleasePackage {
      *
      * @param outDir the release directory; created if missing, must not hold a manifest yet
      * @return the unsigned manifest written
-     * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} for missing or conflicting
-     *     inputs, a manifest reason code if the release breaks the format, or {@link
-     *     ReasonCode#IO_ERROR}
+     * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} for missing fields, conflicting
+     *     inputs or a payload that is not a regular file, a manifest reason code if the release
+     *     breaks the format, or {@link ReasonCode#IO_ERROR} for a payload file that does not exist
+     *     or cannot be copied
      */
     public SignedManifest pack(Path outDir) {
       require(version != null, "version", "a release version", "none");
@@ -480,11 +481,19 @@ public final class ReleasePackage {
             name,
             "payload: expected a plain file name other than manifest.json, found '" + name + "'");
       }
+      if (!Files.exists(source)) {
+        // Missing like any other input file the tools read: an I/O failure, as for a key or a
+        // trust store that is not there.
+        throw new OtaException(
+            ReasonCode.IO_ERROR,
+            source.toString(),
+            "payload: expected a regular file, found no file at '" + source + "'");
+      }
       if (!Files.isRegularFile(source)) {
         throw new OtaException(
             ReasonCode.INVALID_ARGUMENT,
             source.toString(),
-            "payload: expected a regular file, found none at '" + source + "'");
+            "payload: expected a regular file, found another kind of file at '" + source + "'");
       }
       Path target = outDir.resolve(name);
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {

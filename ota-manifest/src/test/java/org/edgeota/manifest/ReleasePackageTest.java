@@ -238,4 +238,44 @@ class ReleasePackageTest {
         .hasMessageContaining("found 0")
         .satisfies(e -> assertThat(((OtaException) e).offendingValue()).isEqualTo("0"));
   }
+
+  /**
+   * Regression: a payload file that does not exist was refused as INVALID_ARGUMENT, so {@code ota
+   * pack} exited 2 where every other command exits 4 (I/O) for a missing input file; a directory
+   * given as payload stays invalid input.
+   */
+  @Test
+  void pack_payloadMissing_throwsIoErrorAndLeavesNoDirectory() {
+    Path missing = tmp.resolve("src").resolve("nope.img");
+    ReleasePackage.Builder b =
+        ReleasePackage.builder(CLOCK)
+            .version(Version.parse("2.5.0"))
+            .sequence(7)
+            .expires(Fixtures.EXPIRES)
+            .deviceType("gateway-v2")
+            .component("firmware", Component.TYPE_FIRMWARE, missing, 1, true);
+
+    assertThatThrownBy(() -> b.pack(out))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("nope.img")
+        .satisfies(e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.IO_ERROR));
+
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void pack_payloadIsDirectory_throwsInvalidArgument() {
+    ReleasePackage.Builder b =
+        ReleasePackage.builder(CLOCK)
+            .version(Version.parse("2.5.0"))
+            .sequence(7)
+            .expires(Fixtures.EXPIRES)
+            .deviceType("gateway-v2")
+            .component("firmware", Component.TYPE_FIRMWARE, tmp.resolve("src"), 1, true);
+
+    assertThatThrownBy(() -> b.pack(out))
+        .isInstanceOf(OtaException.class)
+        .satisfies(
+            e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
+  }
 }
