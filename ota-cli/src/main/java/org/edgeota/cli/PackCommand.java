@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
       "--delta NAME=FROMVERSION:BASE:PATCHFILE",
       "  Adds a bsdiff patch (e.g. from 'ota delta create') to component NAME. It turns the"
           + " image of release FROMVERSION into this release's payload. BASE is either the"
-          + " 64-digit lower-case hex SHA-256 of that old image or the old image file itself"
+          + " 64-digit hex SHA-256 of that old image or the old image file itself"
           + " (then hashed). A device uses the patch only if its installed image hashes to BASE.",
       "",
       "Exit status: 0 ok, 2 invalid input, 4 I/O failure."
@@ -192,7 +192,9 @@ final class PackCommand implements Callable<Integer> {
       throw bad("--delta", spec, "NAME=FROMVERSION:BASE:PATCHFILE");
     }
     String base = parts[1];
-    String fromSha = SHA256.matcher(base).matches() ? base : ReleasePackage.sha256(Path.of(base));
+    // A digest in upper case is still a digest (as 'ota delta apply' takes it), not a file name.
+    String lower = base.toLowerCase(Locale.ROOT);
+    String fromSha = SHA256.matcher(lower).matches() ? lower : ReleasePackage.sha256(Path.of(base));
     b.delta(spec.substring(0, eq), Version.parse(parts[0]), fromSha, Path.of(parts[2]));
   }
 

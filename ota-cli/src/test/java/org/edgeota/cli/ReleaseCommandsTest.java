@@ -181,6 +181,43 @@ class ReleaseCommandsTest {
         .isEqualTo(digest);
   }
 
+  /**
+   * Regression: a delta BASE digest in upper case was taken for a file name, so pack failed with
+   * "cannot read: NoSuchFileException: ABAB..." (exit 4) instead of using the digest, while 'ota
+   * delta apply' accepts upper-case digests.
+   */
+  @Test
+  void pack_deltaBaseDigestInUpperCase_usesLowerCaseDigest() throws Exception {
+    String digest = "AB".repeat(32);
+
+    int packed =
+        run(
+            "pack",
+            "--version",
+            "1.0.0",
+            "--sequence",
+            "1",
+            "--device-type",
+            "x",
+            "--component",
+            "rootfs=firmware:" + firmware,
+            "--delta",
+            "rootfs=0.9.0:" + digest + ":" + patch,
+            "--out",
+            release.toString());
+
+    assertThat(packed).as(err.toString()).isZero();
+    assertThat(
+            ReleasePackage.readManifest(release)
+                .release()
+                .components()
+                .get(0)
+                .deltas()
+                .get(0)
+                .fromSha256())
+        .isEqualTo("ab".repeat(32));
+  }
+
   @Test
   void verify_unsignedRelease_exitsThreeWithSignatureMissing() {
     pack();
