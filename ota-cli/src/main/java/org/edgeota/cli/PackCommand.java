@@ -1,17 +1,24 @@
 package org.edgeota.cli;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.edgeota.api.Component;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Version;
+import org.edgeota.delta.DeltaApplier;
 import org.edgeota.manifest.ReleasePackage;
 import org.edgeota.manifest.SignedManifest;
 import picocli.CommandLine.Command;
@@ -34,7 +41,8 @@ import picocli.CommandLine.Spec;
       "  Adds a bsdiff patch (e.g. from 'ota delta create') to component NAME. It turns the"
           + " image of release FROMVERSION into this release's payload. BASE is either the"
           + " 64-digit hex SHA-256 of that old image or the old image file itself"
-          + " (then hashed). A device uses the patch only if its installed image hashes to BASE.",
+          + " (then hashed, and the patch is applied to it to check that it gives the payload)."
+          + " A device uses the patch only if its installed image hashes to BASE.",
       "",
       "Exit status: 0 ok, 2 invalid input, 4 I/O failure."
     })
@@ -119,6 +127,14 @@ final class PackCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Release directory.")
   Path out;
 
+  /** Payload file of each component named so far, for checking patches against it. */
+  private final Map<String, Path> payloads = new HashMap<>();
+
+  /** A patch whose old image was given as a file: checked to produce the payload before packing. */
+  private record PatchCheck(String component, Path base, Path patch) {}
+
+  private final List<PatchCheck> patchChecks = new ArrayList<>();
+
   @Override
   public Integer call() {
     Clock clock = Clock.systemUTC();
@@ -144,6 +160,9 @@ final class PackCommand implements Callable<Integer> {
     for (String d : deltas) {
       addDelta(b, d);
     }
+    for (PatchCheck c : patchChecks) {
+      checkPatch(c);
+    }
 
     SignedManifest m = b.pack(out);
 
@@ -155,7 +174,7 @@ final class PackCommand implements Callable<Integer> {
     return OtaCli.EXIT_OK;
   }
 
-  private static void addComponent(ReleasePackage.Builder b, String spec, int position) {
+  private void addComponent(ReleasePackage.Builder b, String spec, int position) {
     int eq = spec.indexOf('=');
     String[] parts = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", -1);
     if (eq <= 0 || parts.length < 2 || parts.length > 4 || parts[1].isEmpty()) {
@@ -183,9 +202,10 @@ final class PackCommand implements Callable<Integer> {
       }
     }
     b.component(name, type, Path.of(parts[1]), order, reboot);
+    payloads.put(name, Path.of(parts[1]));
   }
 
-  private static void addDelta(ReleasePackage.Builder b, String spec) {
+  private void addDelta(ReleasePackage.Builder b, String spec) {
     int eq = spec.indexOf('=');
     String[] parts = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", -1);
     if (eq <= 0 || parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
@@ -196,6 +216,57 @@ final class PackCommand implements Callable<Integer> {
     String lower = base.toLowerCase(Locale.ROOT);
     String fromSha = SHA256.matcher(lower).matches() ? lower : ReleasePackage.sha256(Path.of(base));
     b.delta(spec.substring(0, eq), Version.parse(parts[0]), fromSha, Path.of(parts[2]));
+    if (!fromSha.equals(lower)) {
+      patchChecks.add(new PatchCheck(spec.substring(0, eq), Path.of(base), Path.of(parts[2])));
+    }
+  }
+
+  /**
+   * Applies a patch to the old image given as a file and checks that it yields the component's
+   * payload: a patch made between other images would otherwise be signed and shipped, and every
+   * device would download it only to fall back to the full payload.
+   */
+  private void checkPatch(PatchCheck c) {
+    Path payload = payloads.get(c.component());
+    long size;
+    try {
+      size = Files.size(payload);
+    } catch (IOException e) {
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          payload.toString(),
+          "payload: cannot read '" + payload + "': " + e,
+          e);
+    }
+    String sha = ReleasePackage.sha256(payload);
+    try (FileChannel old = FileChannel.open(c.base(), StandardOpenOption.READ)) {
+      DeltaApplier.withDefaults()
+          .apply(old, c.patch(), data -> data.position(data.limit()), size, sha);
+    } catch (IOException e) {
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          c.base().toString(),
+          "delta base: cannot read '" + c.base() + "': " + e,
+          e);
+    } catch (OtaException e) {
+      if (e.reason() == ReasonCode.IO_ERROR) {
+        throw e;
+      }
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          c.patch().toString(),
+          "--delta "
+              + c.component()
+              + ": expected patch '"
+              + c.patch()
+              + "' applied to '"
+              + c.base()
+              + "' to give the payload '"
+              + payload
+              + "', found "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private static OtaException bad(String option, String spec, String expected) {

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.edgeota.delta.DeltaGenerator;
 import org.edgeota.manifest.ReleasePackage;
 import org.edgeota.manifest.SignedManifest;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +63,11 @@ class ReleaseCommandsTest {
     firmware = Files.write(src.resolve("rootfs-2.5.0.img"), new byte[] {1, 2, 3, 4, 5, 6});
     oldFirmware = Files.write(src.resolve("rootfs-2.4.0.img"), new byte[] {1, 2, 3, 4, 5, 0});
     app = Files.writeString(src.resolve("app-2.5.0.tar"), "app");
-    patch = Files.writeString(src.resolve("rootfs-2.4.0-2.5.0.bsdiff"), "BSDIFF40 patch bytes");
+    patch = src.resolve("rootfs-2.4.0-2.5.0.bsdiff");
+    DeltaGenerator.builder()
+        .maxRatio(Double.POSITIVE_INFINITY)
+        .build()
+        .diff(oldFirmware, firmware, patch);
     assertThat(run("keygen", "--algorithm", "ed25519", "--out", keys.toString(), "--name", "a"))
         .isZero();
     assertThat(run("keygen", "--algorithm", "p256", "--out", keys.toString(), "--name", "b"))
@@ -216,6 +221,41 @@ class ReleaseCommandsTest {
                 .get(0)
                 .fromSha256())
         .isEqualTo("ab".repeat(32));
+  }
+
+  /**
+   * Regression: pack accepted a patch that does not turn the given BASE image into the payload
+   * (here a patch between two other images), so a release carried a delta every device would
+   * download only to fall back to the full payload.
+   */
+  @Test
+  void pack_patchNotGivingPayloadFromBase_exitsTwoAndLeavesNoRelease() throws Exception {
+    Path other = Files.write(tmp.resolve("src").resolve("other.img"), new byte[] {9, 9, 9, 9});
+    Path wrongPatch = tmp.resolve("src").resolve("wrong.bsdiff");
+    DeltaGenerator.builder()
+        .maxRatio(Double.POSITIVE_INFINITY)
+        .build()
+        .diff(oldFirmware, other, wrongPatch);
+
+    int status =
+        run(
+            "pack",
+            "--version",
+            "2.5.0",
+            "--sequence",
+            "3",
+            "--device-type",
+            "x",
+            "--component",
+            "rootfs=firmware:" + firmware,
+            "--delta",
+            "rootfs=2.4.0:" + oldFirmware + ":" + wrongPatch,
+            "--out",
+            release.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(err.toString()).contains("--delta rootfs").contains("wrong.bsdiff");
+    assertThat(release).doesNotExist();
   }
 
   @Test
