@@ -664,8 +664,9 @@ public final class RolloutEngine {
    * assigned, or not yet running the release; cancelled devices excluded.
    *
    * <p>Note: this reads every device and hashes its id, so it costs time linear in the fleet; the
-   * engine calls it only while a stage has fewer reports than its minimum, and metrics once per
-   * rollout and scrape.
+   * engine calls it while a stage has fewer reports than its minimum and, once the last stage has
+   * soaked, on every judgement until that stage completes; metrics call it once per rollout and
+   * scrape.
    *
    * @param rollout the rollout
    * @param cutoff the exclusive bucket bound ({@link Buckets#BUCKETS} for the whole population)

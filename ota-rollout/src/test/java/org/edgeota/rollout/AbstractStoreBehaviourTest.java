@@ -437,6 +437,38 @@ abstract class AbstractStoreBehaviourTest {
         .hasMessageContaining("ABORTED");
   }
 
+  /**
+   * Regression: a last stage with {@code minReports} 0 and no soak (as in the sample rollout.json's
+   * "full" stage) completed the rollout at the moment it was entered, before a single device of
+   * that stage had checked in; a completed rollout offers nothing, so the devices the 100 % stage
+   * was meant for never got the release. The last stage must stay running until every device it
+   * reaches has reported an outcome.
+   */
+  @Test
+  void tick_lastStageEntered_keepsOfferingUntilEveryReachedDeviceReported() {
+    registerFleet(3);
+    List<Stage> stages =
+        List.of(
+            new Stage("tiny", 0.01, 0, 5, Duration.ZERO),
+            new Stage("full", 100, 0, 0, Duration.ZERO));
+    startedRollout(stages, false);
+    assertThat(bucketBelow(1)).isEmpty();
+    assertThat(checkInAll()).isEmpty();
+
+    engine.tick();
+    Rollout entered = engine.rollout(ROLLOUT);
+    Set<String> offered = checkInAll();
+    for (String id : offered) {
+      report(id, UpdateState.COMMITTED);
+    }
+    engine.tick();
+
+    assertThat(entered.state()).isEqualTo(RolloutState.RUNNING);
+    assertThat(entered.stage().name()).isEqualTo("full");
+    assertThat(offered).isEqualTo(tokens.keySet());
+    assertThat(engine.rollout(ROLLOUT).state()).isEqualTo(RolloutState.COMPLETED);
+  }
+
   @Test
   void advance_manualPastLastStage_completes() {
     registerFleet(20);

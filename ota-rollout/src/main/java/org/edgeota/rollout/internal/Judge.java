@@ -24,6 +24,10 @@ import org.edgeota.rollout.Stage;
  *   <li>Advance: not breached, {@code reports >= required} and the soak time has passed; an
  *       automatic advance also needs {@code autoAdvance}. A manual advance skips the minimum
  *       reports and the soak time, and its breach check needs no minimum number of reports.
+ *   <li>An automatic advance past the last stage (completion) also needs an outcome report from
+ *       every device the last stage reaches ({@code reports >= reachable}): a completed rollout
+ *       offers its release to nobody new, so completing earlier would leave devices of the last
+ *       stage without the release. A manual advance completes at once.
  * </ol>
  */
 public final class Judge {
@@ -73,7 +77,15 @@ public final class Judge {
       return Verdict.NONE;
     }
     Duration soaked = Duration.between(rollout.stageStartedAt(), now);
-    return soaked.compareTo(stage.minSoak()) >= 0 ? Verdict.ADVANCE : Verdict.NONE;
+    if (soaked.compareTo(stage.minSoak()) < 0) {
+      return Verdict.NONE;
+    }
+    // Completing ends the offers: the last stage waits for an outcome from every device it reaches.
+    boolean lastStage = rollout.stageIndex() == rollout.spec().stages().size() - 1;
+    if (lastStage && reports < reachable.getAsLong()) {
+      return Verdict.NONE;
+    }
+    return Verdict.ADVANCE;
   }
 
   /**
