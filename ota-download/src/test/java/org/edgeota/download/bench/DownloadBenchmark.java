@@ -402,7 +402,8 @@ public final class DownloadBenchmark {
         median(oursBig, 2));
     System.out.printf(
         Locale.ROOT,
-        "| same, second download (warm JIT) | %.0f MiB/s | %.2f of curl, %.2f of curl+fsync | | |%n",
+        "| same, second download (warm JIT) | %.0f MiB/s | %.2f of curl, %.2f of curl+fsync"
+            + " | | |%n",
         median(oursBig, 3),
         median(oursBig, 3) / curlMedian,
         median(oursBig, 3) / syncMedian);
