@@ -32,7 +32,10 @@ public final class BodyQueue implements Flow.Subscriber<List<ByteBuffer>> {
   /** The most bytes queued or asked for ahead of the reader by default; bounds the memory held. */
   public static final long WINDOW_BYTES = 1L << 20;
 
-  /** The size of one of the JDK client's buffers by default, used before any batch arrived. */
+  /**
+   * The size of one of the JDK client's buffers by default: the smallest size a batch is counted
+   * at, so that empty or tiny batches never lead to asking for thousands of batches at once.
+   */
   private static final long DEFAULT_BATCH = 16L << 10;
 
   private final long windowBytes;
@@ -126,7 +129,8 @@ public final class BodyQueue implements Flow.Subscriber<List<ByteBuffer>> {
     if (s == null || cancelled) {
       return;
     }
-    long batch = Math.max(1, largestBatch);
+    // Empty batches must not make a batch look tiny: that would ask for a huge count of them.
+    long batch = Math.max(DEFAULT_BATCH, largestBatch);
     long asked = Math.max(0, requested - delivered.get());
     long queued = queuedBytes.get();
     long more = (windowBytes - queued - asked * batch) / batch;

@@ -120,6 +120,23 @@ class BodyQueueTest {
     assertThat(s.total()).isEqualTo(first + 1);
   }
 
+  /** Empty batches once made a batch count as one byte, so the queue asked for a million. */
+  @Test
+  void requestMore_onlyEmptyBatchesSoFar_asksForAtMostAWindowOfDefaultSizedBatches() {
+    long window = 1 << 20;
+    BodyQueue queue = new BodyQueue(window);
+    RecordingSubscription s = new RecordingSubscription();
+    queue.onSubscribe(s);
+    long first = s.total();
+    for (long i = 0; i < first; i++) {
+      queue.onNext(batch(0));
+    }
+
+    queue.requestMore();
+
+    assertThat(s.total() - first).isLessThanOrEqualTo(window / (16 << 10));
+  }
+
   @Test
   void cancel_beforeSubscription_cancelsItOnArrival() {
     BodyQueue queue = new BodyQueue(1 << 20);
