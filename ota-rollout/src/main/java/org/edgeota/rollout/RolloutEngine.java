@@ -782,16 +782,28 @@ public final class RolloutEngine {
    * rollout counts as that rollout's outcome unless its version is the rollout's rollback release;
    * a missing or unreadable version still counts, so a failure cannot hide behind a bad field.
    *
-   * <p>A device timestamp later than the controller's clock is replaced by the controller's time.
+   * <p>A device timestamp later than the controller's clock, or earlier than the creation of the
+   * rollout the report names, is replaced by the controller's time: neither can be a true time of
+   * an outcome of that rollout, and ordering by it would let one report outrank every later one.
+   *
+   * <p>Note: a device clock that is behind by less than that (after the rollout's creation) still
+   * orders the device's reports by the device's clock.
    *
    * @param given the report, already authenticated as coming from its device
    * @return the acknowledgement; {@code duplicate} when the id was counted before
    */
   public StatusAck ingest(StatusReport given) {
     Instant now = now();
-    // A device clock ahead of the controller must not pin the device's newest outcome forever.
+    Optional<Rollout> rollout =
+        given.rolloutId() == null ? Optional.empty() : store.rollout(given.rolloutId());
+    // A device clock ahead of the controller must not pin the device's newest outcome forever; one
+    // behind the rollout's creation (a real-time clock reset to 1970 before time sync) must not
+    // make every later outcome lose to an earlier one. Either is taken as received now.
+    boolean ahead = given.timestamp().isAfter(now);
+    boolean beforeRollout =
+        rollout.isPresent() && given.timestamp().isBefore(rollout.get().createdAt());
     StatusReport report =
-        given.timestamp().isAfter(now)
+        ahead || beforeRollout
             ? new StatusReport(
                 given.reportId(),
                 given.deviceId(),
@@ -802,8 +814,6 @@ public final class RolloutEngine {
                 given.detail(),
                 now)
             : given;
-    Optional<Rollout> rollout =
-        report.rolloutId() == null ? Optional.empty() : store.rollout(report.rolloutId());
     boolean outcome =
         rollout.isPresent()
             && report.state().isTerminal()

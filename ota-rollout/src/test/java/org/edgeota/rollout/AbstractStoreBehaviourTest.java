@@ -355,6 +355,29 @@ abstract class AbstractStoreBehaviourTest {
     assertThat(store.outcomes(ROLLOUT).successes()).isZero();
   }
 
+  /**
+   * Regression: a device whose real-time clock was reset (1970) after a reboot reported COMMITTED
+   * with a timestamp older than its earlier FAILED report; the controller ordered outcomes by the
+   * device's timestamp, so the commit was ignored, the device counted as a failure forever (and
+   * kept the rollout paused after a resume). A timestamp before the rollout was created cannot be
+   * true and is taken as the time of receipt.
+   */
+  @Test
+  void report_deviceClockBeforeRollout_isTakenAsReceivedSoItOverridesAnEarlierFailure() {
+    registerFleet(100);
+    startedRollout(stages(), false);
+    String id = checkInAll().iterator().next();
+    report(id, UpdateState.FAILED, "download-failed", clock.instant());
+    clock.advance(Duration.ofMinutes(5));
+
+    report(id, UpdateState.COMMITTED, "clock-reset", Instant.EPOCH.plusSeconds(42));
+
+    OutcomeCounts counts = store.outcomes(ROLLOUT);
+    assertThat(counts.successes()).isEqualTo(1);
+    assertThat(counts.failures()).isZero();
+    assertThat(store.device(id).orElseThrow().lastState()).isEqualTo(UpdateState.COMMITTED);
+  }
+
   @Test
   void status_oversizedReportId_isRejectedAndNotStored() {
     registerFleet(1);
