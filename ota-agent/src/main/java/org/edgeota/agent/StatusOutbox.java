@@ -31,9 +31,20 @@ import org.slf4j.LoggerFactory;
  * Delivery keeps the order of enqueueing and stops at the first failure, so a controller that is
  * down is not hammered; the failed report's next attempt is pushed back by an exponential backoff
  * (initial delay doubled per failed attempt up to a cap), stored in the file so that it survives
- * restarts. Enqueueing a report id that is already waiting is a no-op, which makes "enqueue again
- * after a crash" safe; the controller counts a report id once, so a report delivered again after a
- * crash between acknowledgement and deletion is harmless.
+ * restarts. Enqueueing a report id that is already waiting (or already rejected) is a no-op, which
+ * makes "enqueue again after a crash" safe; the controller counts a report id once, so a report
+ * delivered again after a crash between acknowledgement and deletion is harmless.
+ *
+ * <p>A report the controller refuses for good (an HTTP {@code 4xx} other than {@code 401}, {@code
+ * 403}, {@code 408}, {@code 425} and {@code 429}, see {@link
+ * #isPermanentRejection(RuntimeException)}) would otherwise block every later report forever. Such
+ * a refusal is counted in the report's file; after {@link #MAX_PERMANENT_REJECTIONS} of them the
+ * report is moved, by one atomic rename followed by an fsync of both directories, into the {@code
+ * rejected/} sub-directory of the outbox, logged at ERROR with its id and the controller's reason,
+ * listed by {@link #rejected()}, and delivery goes on with the next report. Nothing is deleted that
+ * the controller did not acknowledge. Every other failure (network, {@code 5xx}, {@code 401} after
+ * a token rotation, {@code 429}, an answer the agent cannot read) is transient: the report stays
+ * first in line and is retried with backoff.
  *
  * <p>Note: the backoff has no jitter; a fleet that loses its controller at the same instant retries
  * in step.
@@ -41,7 +52,13 @@ import org.slf4j.LoggerFactory;
 public final class StatusOutbox {
   private static final Logger LOG = LoggerFactory.getLogger(StatusOutbox.class);
 
+  /** How many permanent refusals of one report move it to {@code rejected/}. */
+  public static final int MAX_PERMANENT_REJECTIONS = 3;
+
+  private static final String REJECTED_DIR = "rejected";
+
   private final Path dir;
+  private final Path rejectedDir;
   private final Clock clock;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
@@ -49,6 +66,7 @@ public final class StatusOutbox {
 
   private StatusOutbox(Path dir, Clock clock, Duration initialBackoff, Duration maxBackoff) {
     this.dir = dir;
+    this.rejectedDir = dir.resolve(REJECTED_DIR);
     this.clock = clock;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
@@ -81,11 +99,12 @@ public final class StatusOutbox {
           "maxBackoff: expected at least " + initialBackoff + ", found " + maxBackoff);
     }
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir.resolve(REJECTED_DIR));
     } catch (IOException e) {
       throw new OtaException(ReasonCode.IO_ERROR, dir.toString(), "cannot create outbox: " + e, e);
     }
     AtomicFiles.removeTemporaries(dir);
+    AtomicFiles.removeTemporaries(dir.resolve(REJECTED_DIR));
     return new StatusOutbox(dir, clock, initialBackoff, maxBackoff);
   }
 
@@ -100,8 +119,19 @@ public final class StatusOutbox {
     if (find(report.reportId()).isPresent()) {
       return;
     }
-    long order = entries().stream().mapToLong(Entry::order).max().orElse(0) + 1;
-    Entry e = new Entry(order, report, 0, 0L, dir.resolve(fileName(order, report.reportId())));
+    List<Entry> rejected = entries(rejectedDir);
+    if (rejected.stream().anyMatch(e -> e.report().reportId().equals(report.reportId()))) {
+      LOG.info("outbox: report {} was rejected by the controller already", report.reportId());
+      return;
+    }
+    long order =
+        Stream.concat(entries(dir).stream(), rejected.stream())
+                .mapToLong(Entry::order)
+                .max()
+                .orElse(0)
+            + 1;
+    Entry e =
+        new Entry(order, report, 0, 0L, 0, null, dir.resolve(fileName(order, report.reportId())));
     write(e);
     LOG.info(
         "outbox: queued report {} ({} {})", report.reportId(), report.state(), report.version());
@@ -114,6 +144,19 @@ public final class StatusOutbox {
    */
   public List<StatusReport> pending() {
     return entries().stream().map(Entry::report).toList();
+  }
+
+  /**
+   * Returns the reports the controller refused permanently, oldest first; they are kept on disk and
+   * never sent again.
+   *
+   * @return the rejected reports with the controller's last reason
+   * @throws OtaException with {@code IO_ERROR} when the rejected directory cannot be listed
+   */
+  public List<RejectedReport> rejected() {
+    return entries(rejectedDir).stream()
+        .map(e -> new RejectedReport(e.report(), e.rejections(), e.lastRejection()))
+        .toList();
   }
 
   /**
@@ -137,7 +180,8 @@ public final class StatusOutbox {
 
   /**
    * Delivers waiting reports whose backoff has elapsed, oldest first, stopping at the first one the
-   * controller does not acknowledge.
+   * controller does not acknowledge; a report refused permanently for the {@link
+   * #MAX_PERMANENT_REJECTIONS}th time is moved to {@code rejected/} and delivery goes on.
    *
    * @param transport the connection to the controller
    * @return how many reports were acknowledged and removed
@@ -146,6 +190,11 @@ public final class StatusOutbox {
   public int deliver(TransportClient transport) {
     int delivered = 0;
     for (Entry e : entries()) {
+      if (e.rejections() >= MAX_PERMANENT_REJECTIONS) {
+        // A cut between recording the last refusal and the move: finish the move.
+        moveToRejected(e);
+        continue;
+      }
       if (e.nextAttemptAtMillis() > clock.millis()) {
         break;
       }
@@ -153,6 +202,14 @@ public final class StatusOutbox {
       try {
         ack = transport.report(e.report());
       } catch (RuntimeException ex) {
+        if (isPermanentRejection(ex)) {
+          Entry refused = refusedPermanently(e, ex.getMessage());
+          if (refused.rejections() >= MAX_PERMANENT_REJECTIONS) {
+            moveToRejected(refused);
+            continue;
+          }
+          break;
+        }
         failed(e, ex.toString());
         break;
       }
@@ -166,6 +223,39 @@ public final class StatusOutbox {
     return delivered;
   }
 
+  /**
+   * Tells whether a delivery failure is the controller refusing this very report for good, as
+   * opposed to a fault that a later attempt can get past.
+   *
+   * <p>Permanent: an {@link OtaException} with {@link ReasonCode#HTTP_STATUS} whose offending value
+   * is a {@code 4xx} status other than {@code 408}, {@code 425} and {@code 429}. Transient:
+   * everything else, in particular {@link ReasonCode#AUTH_REJECTED} ({@code 401} after a token
+   * rotation, {@code 403} while the device's credentials are being fixed: both concern the device,
+   * not the report), {@code 5xx}, transport errors, exhausted retries and an answer that cannot be
+   * read ({@link ReasonCode#WIRE_MALFORMED}).
+   *
+   * @param failure what {@link TransportClient#report(StatusReport)} threw
+   * @return {@code true} when the report should count a permanent refusal
+   */
+  static boolean isPermanentRejection(RuntimeException failure) {
+    if (!(failure instanceof OtaException ota) || ota.reason() != ReasonCode.HTTP_STATUS) {
+      return false;
+    }
+    int status;
+    try {
+      status = Integer.parseInt(String.valueOf(ota.offendingValue()).trim());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return status >= 400
+        && status <= 499
+        && status != 401
+        && status != 403
+        && status != 408
+        && status != 425
+        && status != 429;
+  }
+
   private void failed(Entry e, String why) {
     int attempts = e.attempts() + 1;
     Duration delay = backoff(attempts);
@@ -175,7 +265,63 @@ public final class StatusOutbox {
         attempts,
         delay,
         why);
-    write(new Entry(e.order(), e.report(), attempts, clock.millis() + delay.toMillis(), e.file()));
+    write(
+        new Entry(
+            e.order(),
+            e.report(),
+            attempts,
+            clock.millis() + delay.toMillis(),
+            e.rejections(),
+            e.lastRejection(),
+            e.file()));
+  }
+
+  private Entry refusedPermanently(Entry e, String why) {
+    int attempts = e.attempts() + 1;
+    int rejections = e.rejections() + 1;
+    Duration delay = backoff(attempts);
+    if (rejections < MAX_PERMANENT_REJECTIONS) {
+      LOG.warn(
+          "outbox: report {} refused by the controller ({} of {}), retry in {}: {}",
+          e.report().reportId(),
+          rejections,
+          MAX_PERMANENT_REJECTIONS,
+          delay,
+          why);
+    }
+    Entry refused =
+        new Entry(
+            e.order(),
+            e.report(),
+            attempts,
+            clock.millis() + delay.toMillis(),
+            rejections,
+            why,
+            e.file());
+    write(refused);
+    return refused;
+  }
+
+  private void moveToRejected(Entry e) {
+    Path target = rejectedDir.resolve(e.file().getFileName());
+    try {
+      AtomicFiles.moveAtomically(e.file(), target);
+      AtomicFiles.fsyncDirectory(rejectedDir);
+      AtomicFiles.fsyncDirectory(dir);
+    } catch (IOException ex) {
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          e.file().toString(),
+          "cannot move refused report " + e.report().reportId() + " to " + target + ": " + ex,
+          ex);
+    }
+    LOG.error(
+        "outbox: report {} refused by the controller {} times, moved to {};"
+            + " later reports go on: {}",
+        e.report().reportId(),
+        e.rejections(),
+        target,
+        e.lastRejection());
   }
 
   /**
@@ -208,15 +354,20 @@ public final class StatusOutbox {
   }
 
   private List<Entry> entries() {
+    return entries(dir);
+  }
+
+  private List<Entry> entries(Path folder) {
     List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
+    try (Stream<Path> s = Files.list(folder)) {
       files =
           s.filter(p -> p.getFileName().toString().endsWith(".json"))
+              .filter(Files::isRegularFile)
               .filter(p -> !AtomicFiles.isTemporary(p))
               .sorted()
               .toList();
     } catch (IOException e) {
-      throw new OtaException(ReasonCode.IO_ERROR, dir.toString(), "cannot list outbox: " + e, e);
+      throw new OtaException(ReasonCode.IO_ERROR, folder.toString(), "cannot list outbox: " + e, e);
     }
     List<Entry> out = new ArrayList<>();
     for (Path f : files) {
@@ -245,6 +396,8 @@ public final class StatusOutbox {
               report,
               root.get("attempts").asInt(),
               root.get("nextAttemptAtMillis").asLong(),
+              root.path("rejections").asInt(0),
+              textOrNull(root, "lastRejection"),
               f));
     } catch (IOException | RuntimeException e) {
       // An undecodable report can never be delivered; keep it aside for inspection.
@@ -269,6 +422,8 @@ public final class StatusOutbox {
     root.put("order", e.order());
     root.put("attempts", e.attempts());
     root.put("nextAttemptAtMillis", e.nextAttemptAtMillis());
+    root.put("rejections", e.rejections());
+    root.put("lastRejection", e.lastRejection());
     ObjectNode r = root.putObject("report");
     StatusReport s = e.report();
     r.put("reportId", s.reportId());
@@ -293,5 +448,20 @@ public final class StatusOutbox {
   }
 
   private record Entry(
-      long order, StatusReport report, int attempts, long nextAttemptAtMillis, Path file) {}
+      long order,
+      StatusReport report,
+      int attempts,
+      long nextAttemptAtMillis,
+      int rejections,
+      String lastRejection,
+      Path file) {}
+
+  /**
+   * A report the controller refused permanently, kept in {@code rejected/} for inspection.
+   *
+   * @param report the report as it was enqueued
+   * @param rejections how often the controller refused it permanently
+   * @param reason the controller's last refusal, as the transport described it
+   */
+  public record RejectedReport(StatusReport report, int rejections, String reason) {}
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.UpdateState;
@@ -108,6 +109,151 @@ class StatusOutboxTest {
 
     assertThat(delivered).isEqualTo(5);
     assertThat(transport.seenIds).containsExactly("r-0", "r-1", "r-2", "r-3", "r-4");
+  }
+
+  /**
+   * Regression: delivery stopped at the first unacknowledged report, so one report the controller
+   * refused for good (HTTP 400) blocked every later report forever. Now the refused report is moved
+   * to {@code rejected/} after three refusals, kept on disk and listed, and the later reports are
+   * delivered in their order.
+   */
+  @Test
+  void deliver_reportRefusedPermanently_movesItAsideAfterThreeRefusalsAndDeliversTheRest() {
+    StatusOutbox outbox = open();
+    outbox.enqueue(report("r-bad", UpdateState.FAILED));
+    outbox.enqueue(report("r-2", UpdateState.COMMITTED));
+    outbox.enqueue(report("r-3", UpdateState.IDLE));
+    StatusTransport transport = new StatusTransport(Map.of("r-bad", "400"));
+
+    List<Integer> deliveredPerTry = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      deliveredPerTry.add(outbox.deliver(transport));
+      outbox.nextAttemptAt().ifPresent(t -> clock.advance(Duration.between(clock.instant(), t)));
+    }
+
+    assertThat(deliveredPerTry).containsExactly(0, 0, 2);
+    assertThat(transport.seenIds).containsExactly("r-bad", "r-bad", "r-bad", "r-2", "r-3");
+    assertThat(outbox.pending()).isEmpty();
+    assertThat(outbox.rejected()).hasSize(1);
+    StatusOutbox.RejectedReport rejected = outbox.rejected().get(0);
+    assertThat(rejected.report().reportId()).isEqualTo("r-bad");
+    assertThat(rejected.report().state()).isEqualTo(UpdateState.FAILED);
+    assertThat(rejected.rejections()).isEqualTo(3);
+    assertThat(rejected.reason()).contains("400");
+    assertThat(dir.resolve("rejected")).isDirectoryContaining(p -> p.toString().contains("r-bad"));
+  }
+
+  /**
+   * Regression companion: transient failures (5xx, 401 after a token rotation, 429, network) must
+   * never move a report aside, however often they happen; the report keeps blocking later ones so
+   * that order is kept.
+   */
+  @Test
+  void deliver_transientFailuresManyTimes_keepsReportFirstInLine() {
+    StatusOutbox outbox = open();
+    outbox.enqueue(report("r-1", UpdateState.FAILED));
+    outbox.enqueue(report("r-2", UpdateState.COMMITTED));
+    List<RuntimeException> failures =
+        List.of(
+            new OtaException(ReasonCode.HTTP_STATUS, "503", "expected 200, found 503"),
+            new OtaException(ReasonCode.AUTH_REJECTED, "401", "expected access, found 401"),
+            new OtaException(ReasonCode.HTTP_STATUS, "429", "expected 200, found 429"),
+            new OtaException(ReasonCode.TRANSPORT_ERROR, "uri", "connection refused"),
+            new OtaException(ReasonCode.WIRE_MALFORMED, "x", "undecodable answer"),
+            new IllegalStateException("boom"));
+    int delivered = 0;
+
+    for (RuntimeException failure : failures) {
+      delivered += outbox.deliver(throwing(failure));
+      outbox.nextAttemptAt().ifPresent(t -> clock.advance(Duration.between(clock.instant(), t)));
+    }
+
+    assertThat(delivered).isZero();
+    assertThat(outbox.rejected()).isEmpty();
+    assertThat(outbox.pending()).extracting(StatusReport::reportId).containsExactly("r-1", "r-2");
+    assertThat(outbox.attempts("r-1")).contains(failures.size());
+  }
+
+  @Test
+  void deliver_permanentRefusalCount_survivesRestart() {
+    open().enqueue(report("r-bad", UpdateState.FAILED));
+    StatusTransport transport = new StatusTransport(Map.of("r-bad", "422"));
+    for (int i = 0; i < 2; i++) {
+      open().deliver(transport);
+      open().nextAttemptAt().ifPresent(t -> clock.advance(Duration.between(clock.instant(), t)));
+    }
+
+    open().deliver(transport);
+
+    assertThat(open().pending()).isEmpty();
+    assertThat(open().rejected()).extracting(r -> r.report().reportId()).containsExactly("r-bad");
+  }
+
+  @Test
+  void enqueue_idAlreadyRejected_doesNotQueueItAgain() {
+    StatusOutbox outbox = open();
+    outbox.enqueue(report("r-bad", UpdateState.FAILED));
+    StatusTransport transport = new StatusTransport(Map.of("r-bad", "404"));
+    for (int i = 0; i < 3; i++) {
+      outbox.deliver(transport);
+      outbox.nextAttemptAt().ifPresent(t -> clock.advance(Duration.between(clock.instant(), t)));
+    }
+
+    outbox.enqueue(report("r-bad", UpdateState.FAILED));
+
+    assertThat(outbox.pending()).isEmpty();
+    assertThat(outbox.rejected()).hasSize(1);
+  }
+
+  @Test
+  void isPermanentRejection_classifiesStatusesAndReasonCodes() {
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.HTTP_STATUS, "400"))).isTrue();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.HTTP_STATUS, "404"))).isTrue();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.HTTP_STATUS, "409"))).isTrue();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.HTTP_STATUS, "408"))).isFalse();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.HTTP_STATUS, "429"))).isFalse();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.HTTP_STATUS, "500"))).isFalse();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.AUTH_REJECTED, "401")))
+        .isFalse();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.AUTH_REJECTED, "403")))
+        .isFalse();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.WIRE_MALFORMED, "400")))
+        .isFalse();
+    assertThat(StatusOutbox.isPermanentRejection(status(ReasonCode.HTTP_STATUS, null))).isFalse();
+  }
+
+  private static OtaException status(ReasonCode code, String value) {
+    return new OtaException(code, value, "status " + value);
+  }
+
+  private static TransportClient throwing(RuntimeException failure) {
+    return new RejectingTransport(0) {
+      @Override
+      public StatusAck report(StatusReport report) {
+        throw failure;
+      }
+    };
+  }
+
+  /** Refuses the listed report ids with a fixed HTTP status each time, acknowledges the rest. */
+  static final class StatusTransport extends RejectingTransport {
+    private final Map<String, String> refusals;
+
+    StatusTransport(Map<String, String> refusals) {
+      super(0);
+      this.refusals = refusals;
+    }
+
+    @Override
+    public StatusAck report(StatusReport report) {
+      String status = refusals.get(report.reportId());
+      if (status != null) {
+        seenIds.add(report.reportId());
+        throw new OtaException(
+            ReasonCode.HTTP_STATUS, status, "expected a successful answer, found HTTP " + status);
+      }
+      return super.report(report);
+    }
   }
 
   @Test
