@@ -33,9 +33,16 @@ import org.edgeota.api.UpdateState;
  * <ul>
  *   <li>{@code edge_update_attempts_total}: devices assigned a release by a rollout.
  *   <li>{@code edge_update_successes_total}, {@code edge_update_failures_total}: distinct {@code
- *       COMMITTED} reports, and distinct {@code FAILED} plus {@code ROLLED_BACK} reports.
- *   <li>{@code edge_rollbacks_total{scope}}: {@code device} rollbacks reported, {@code fleet}
- *       rollouts rolled back.
+ *       COMMITTED} reports, and distinct {@code FAILED} plus {@code ROLLED_BACK} reports, that are
+ *       outcomes of an assignment: the device held a (not cancelled) assignment of the rollout the
+ *       report names when the report was stored (see {@link
+ *       ControllerStore#assignmentOutcomeCounts()}).
+ *   <li>{@code edge_status_reports_unmatched_total}: distinct {@code COMMITTED}, {@code FAILED} and
+ *       {@code ROLLED_BACK} reports that were stored and acknowledged but are no assignment's
+ *       outcome (unknown rollout, no rollout, a device not assigned that rollout, a report of the
+ *       rollout's rollback release), so counted in neither of the two above.
+ *   <li>{@code edge_rollbacks_total{scope}}: {@code device} rollbacks that are outcomes of an
+ *       assignment, {@code fleet} rollouts rolled back.
  *   <li>{@code edge_devices_by_version{version}}, {@code edge_devices_by_state{state}}: devices by
  *       installed version and by the state of their newest report ({@code unknown} before any).
  *   <li>{@code edge_rollout_progress_percent{rollout}}: committed devices per 100 of the
@@ -43,6 +50,10 @@ import org.edgeota.api.UpdateState;
  *   <li>{@code edge_rollout_stage{rollout,stage,state}}: the index of the rollout's current stage.
  *   <li>{@code edge_update_duration_seconds}: from assignment to the commit report's arrival.
  * </ul>
+ *
+ * <p>Note: the success and failure counters count reports, so a device that failed and later
+ * committed the same rollout counts once in each, while the rollout's {@link OutcomeCounts} keep
+ * only its newest outcome; with one outcome per device the two agree.
  *
  * <p>Note: a scrape reads every device and assignment; for fleets of hundreds of thousands, scrape
  * less often or cache the registry's output.
@@ -102,6 +113,7 @@ public final class ControllerMetrics {
   private MetricSnapshots collect() {
     ControllerStore store = engine.store();
     Map<UpdateState, Long> reports = store.reportCounts();
+    Map<UpdateState, Long> outcomes = store.assignmentOutcomeCounts();
     List<DeviceRecord> devices = store.devices();
     List<Rollout> rollouts = store.rollouts();
 
@@ -162,14 +174,19 @@ public final class ControllerMetrics {
     snapshots.add(
         counter(
             "edge_update_successes",
-            "Distinct COMMITTED reports",
-            reports.getOrDefault(UpdateState.COMMITTED, 0L)));
+            "Distinct COMMITTED reports that are outcomes of an assignment",
+            outcomes.getOrDefault(UpdateState.COMMITTED, 0L)));
     snapshots.add(
         counter(
             "edge_update_failures",
-            "Distinct FAILED and ROLLED_BACK reports",
-            reports.getOrDefault(UpdateState.FAILED, 0L)
-                + reports.getOrDefault(UpdateState.ROLLED_BACK, 0L)));
+            "Distinct FAILED and ROLLED_BACK reports that are outcomes of an assignment",
+            outcomes.getOrDefault(UpdateState.FAILED, 0L)
+                + outcomes.getOrDefault(UpdateState.ROLLED_BACK, 0L)));
+    snapshots.add(
+        counter(
+            "edge_status_reports_unmatched",
+            "Distinct terminal reports acknowledged but not the outcome of an assignment",
+            terminal(reports) - terminal(outcomes)));
     snapshots.add(
         CounterSnapshot.builder()
             .name("edge_rollbacks")
@@ -177,7 +194,7 @@ public final class ControllerMetrics {
             .dataPoint(
                 CounterDataPointSnapshot.builder()
                     .labels(Labels.of("scope", "device"))
-                    .value(reports.getOrDefault(UpdateState.ROLLED_BACK, 0L))
+                    .value(outcomes.getOrDefault(UpdateState.ROLLED_BACK, 0L))
                     .build())
             .dataPoint(
                 CounterDataPointSnapshot.builder()
@@ -204,6 +221,12 @@ public final class ControllerMetrics {
                     .build())
             .build());
     return new MetricSnapshots(snapshots);
+  }
+
+  private static long terminal(Map<UpdateState, Long> counts) {
+    return counts.getOrDefault(UpdateState.COMMITTED, 0L)
+        + counts.getOrDefault(UpdateState.FAILED, 0L)
+        + counts.getOrDefault(UpdateState.ROLLED_BACK, 0L);
   }
 
   private static CounterSnapshot counter(String name, String help, long value) {

@@ -200,10 +200,22 @@ public interface ControllerStore extends RolloutStore {
    * state (when the report is newer) and, when {@code countsAsOutcome}, the outcome of the device's
    * assignment in the report's rollout (when the report is newer than the stored outcome).
    *
+   * <p>The report is stored as an <em>assignment outcome</em> (see {@link
+   * #assignmentOutcomeCounts()}) when {@code countsAsOutcome} and, at that moment, the device holds
+   * an assignment of the report's rollout that was made by a stage (stage index {@code >= 0}) and
+   * is not cancelled. That mark is fixed when the report is stored. A report naming an unknown
+   * rollout, or a rollout the device was not assigned, is stored all the same.
+   *
+   * <p>A report id received again with the same device, rollout, version, state and reason is a
+   * duplicate ({@code false}); with any of them different it is refused, and the stored report
+   * stays as it was.
+   *
    * @param report the report
    * @param countsAsOutcome whether the report is a terminal outcome of the rollout's release
    * @param receivedAt when the controller received it
-   * @return {@code true} when the report id was new
+   * @return {@code true} when the report id was new, {@code false} for a duplicate
+   * @throws org.edgeota.api.OtaException with {@code CONFLICT} naming the report id when it was
+   *     stored with another body
    */
   boolean recordReport(StatusReport report, boolean countsAsOutcome, Instant receivedAt);
 
@@ -213,4 +225,12 @@ public interface ControllerStore extends RolloutStore {
    * @return state to count; states without reports are absent
    */
   Map<UpdateState, Long> reportCounts();
+
+  /**
+   * Returns how many distinct reports were stored as outcomes of an assignment, per state (see
+   * {@link #recordReport}).
+   *
+   * @return state to count; states without such reports are absent
+   */
+  Map<UpdateState, Long> assignmentOutcomeCounts();
 }

@@ -128,6 +128,11 @@ abstract class AbstractStoreBehaviourTest {
         tokens.get(id), new StatusReport(reportId, id, ROLLOUT, "2.0.0", state, null, null, at));
   }
 
+  StatusAck reportFor(String id, String rolloutId, UpdateState state, String reportId, Instant at) {
+    return devices.status(
+        tokens.get(id), new StatusReport(reportId, id, rolloutId, "2.0.0", state, null, null, at));
+  }
+
   Set<String> bucketBelow(int cutoff) {
     return tokens.keySet().stream()
         .filter(id -> Buckets.bucket(ROLLOUT, id) < cutoff)
@@ -324,6 +329,77 @@ abstract class AbstractStoreBehaviourTest {
     assertThat(second.duplicate()).isTrue();
     assertThat(store.outcomes(ROLLOUT).failures()).isEqualTo(1);
     assertThat(store.reportCounts()).containsEntry(UpdateState.FAILED, 1L);
+  }
+
+  /**
+   * Regression: a report id received again with a different body (first FAILED, then COMMITTED
+   * under the same id) was answered {@code duplicate:true} and the second body silently thrown
+   * away, so the device believed its success was recorded. It is now refused with {@code CONFLICT}
+   * naming the report id, and the first body stays counted.
+   */
+  @Test
+  void report_sameIdDifferentBody_isConflictAndFirstBodyStaysCounted() {
+    registerFleet(100);
+    startedRollout(stages(), false);
+    String id = checkInAll().iterator().next();
+    Instant at = clock.instant();
+    report(id, UpdateState.FAILED, "rep-1", at);
+
+    assertThatThrownBy(() -> report(id, UpdateState.COMMITTED, "rep-1", at))
+        .isInstanceOfSatisfying(
+            OtaException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(ReasonCode.CONFLICT);
+              assertThat(e.offendingValue()).isEqualTo("rep-1");
+              assertThat(e.getMessage()).contains("rep-1").contains("COMMITTED");
+            });
+    assertThat(store.outcomes(ROLLOUT).failures()).isEqualTo(1);
+    assertThat(store.outcomes(ROLLOUT).successes()).isZero();
+    assertThat(store.reportCounts())
+        .containsEntry(UpdateState.FAILED, 1L)
+        .doesNotContainKey(UpdateState.COMMITTED);
+    assertThat(store.assignmentOutcomeCounts())
+        .containsEntry(UpdateState.FAILED, 1L)
+        .doesNotContainKey(UpdateState.COMMITTED);
+    assertThat(report(id, UpdateState.FAILED, "rep-1", at).duplicate()).isTrue();
+  }
+
+  /**
+   * Regression: {@code edge_update_successes_total} and {@code edge_update_failures_total} counted
+   * every stored report, so a report naming an unknown rollout ({@code "nope"}) was acknowledged
+   * and counted as a success, and so were reports of devices never assigned the rollout; the
+   * counters read 3 successes and 2 failures while the rollout's own outcomes were 1 and 0. Only
+   * outcomes of an assignment count now; the rest are still acknowledged and exposed as unmatched.
+   */
+  @Test
+  void metrics_reportsNotOutcomesOfAnAssignment_areAcknowledgedButNotCounted() {
+    registerFleet(100);
+    startedRollout(stages(), false);
+    Set<String> assigned = checkInAll();
+    String canary = assigned.iterator().next();
+    List<String> outsiders =
+        tokens.keySet().stream().filter(id -> !assigned.contains(id)).limit(2).toList();
+    Instant at = clock.instant();
+    List<StatusAck> acks = new ArrayList<>();
+
+    acks.add(report(canary, UpdateState.COMMITTED));
+    acks.add(reportFor(outsiders.get(0), "nope", UpdateState.COMMITTED, "rep-nope-1", at));
+    acks.add(reportFor(canary, "nope", UpdateState.COMMITTED, "rep-nope-2", at));
+    acks.add(report(outsiders.get(0), UpdateState.FAILED));
+    acks.add(report(outsiders.get(1), UpdateState.ROLLED_BACK));
+    acks.add(reportFor(outsiders.get(1), null, UpdateState.FAILED, "rep-none", at));
+    String text = new ControllerMetrics(engine).scrape();
+
+    assertThat(acks).extracting(StatusAck::duplicate).containsOnly(false);
+    assertThat(store.reportCounts().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(6);
+    assertThat(store.outcomes(ROLLOUT).successes()).isEqualTo(1);
+    assertThat(store.outcomes(ROLLOUT).failures()).isZero();
+    assertThat(text)
+        .containsPattern("(?m)^edge_update_successes_total 1(\\.0)?$")
+        .containsPattern("(?m)^edge_update_failures_total 0(\\.0)?$")
+        .containsPattern("(?m)^edge_status_reports_unmatched_total 5(\\.0)?$")
+        .containsPattern("(?m)^edge_rollbacks_total\\{scope=\"device\"} 0(\\.0)?$");
   }
 
   @Test

@@ -148,7 +148,7 @@ abstract class AbstractTwoEnginesTest {
     stores.addAll(opened);
 
     for (ControllerStore s : opened) {
-      assertThat(((org.edgeota.rollout.internal.JdbcStore) s).schemaVersion()).isEqualTo(1);
+      assertThat(((org.edgeota.rollout.internal.JdbcStore) s).schemaVersion()).isEqualTo(2);
     }
     opened.get(0).registerDevice("d", "00", Instant.EPOCH);
     assertThat(opened.get(2).device("d")).isPresent();

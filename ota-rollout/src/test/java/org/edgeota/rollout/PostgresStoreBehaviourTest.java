@@ -38,7 +38,7 @@ class PostgresStoreBehaviourTest extends AbstractStoreBehaviourTest {
 
       int version = ((JdbcStore) second).schemaVersion();
 
-      assertThat(version).isEqualTo(1);
+      assertThat(version).isEqualTo(2);
       assertThat(second.releases()).hasSize(2);
     }
   }

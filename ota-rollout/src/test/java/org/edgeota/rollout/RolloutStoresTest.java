@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.edgeota.api.UpdateState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,9 +43,67 @@ class RolloutStoresTest {
 
     assertThatThrownBy(() -> RolloutStores.embedded(file))
         .isInstanceOf(OtaException.class)
-        .hasMessageContaining("expected at most 1, found 99")
+        .hasMessageContaining("expected at most 2, found 99")
         .extracting(e -> ((OtaException) e).reason())
         .isEqualTo(ReasonCode.STORE_ERROR);
+  }
+
+  /**
+   * Migration 2 adds the mark "outcome of an assignment" to the reports table; reports stored
+   * before it are marked when they are terminal and their device holds an assignment of the rollout
+   * they name, so the success counter does not start counting reports of unknown rollouts again.
+   */
+  @Test
+  void embedded_schemaVersion1_isMigratedAndOldOutcomesOfAssignmentsAreMarked() throws Exception {
+    Path file = tmp.resolve("v1.db");
+    RolloutStores.embedded(file).close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      backToVersion1WithReports(c);
+    }
+
+    try (ControllerStore reopened = RolloutStores.embedded(file)) {
+
+      assertMigratedOutcomes(reopened);
+    }
+  }
+
+  /** The same migration on PostgreSQL. */
+  @Test
+  void postgres_schemaVersion1_isMigratedAndOldOutcomesOfAssignmentsAreMarked() throws Exception {
+    PostgresSupport.assumeAvailable();
+    String schema = PostgresSupport.createSchema();
+    try {
+      String url = PostgresSupport.urlFor(schema);
+      RolloutStores.postgres(url, PostgresSupport.USER, null).close();
+      try (Connection c = DriverManager.getConnection(url, PostgresSupport.USER, null)) {
+        backToVersion1WithReports(c);
+      }
+
+      try (ControllerStore reopened = RolloutStores.postgres(url, PostgresSupport.USER, null)) {
+
+        assertMigratedOutcomes(reopened);
+      }
+    } finally {
+      PostgresSupport.dropSchema(schema);
+    }
+  }
+
+  private static void backToVersion1WithReports(Connection c) throws Exception {
+    try (Statement s = c.createStatement()) {
+      s.execute("DELETE FROM ota_schema_version WHERE version = 2");
+      s.execute("ALTER TABLE reports DROP COLUMN assignment_outcome");
+      s.execute("INSERT INTO assignments VALUES ('r1', 'd1', 3, 0, 0, 0, NULL, NULL, NULL)");
+      s.execute("INSERT INTO reports VALUES ('a', 'd1', 'r1', '2.0.0', 'COMMITTED', NULL, 0, 0)");
+      s.execute("INSERT INTO reports VALUES ('b', 'd2', 'r1', '2.0.0', 'COMMITTED', NULL, 0, 0)");
+      s.execute("INSERT INTO reports VALUES ('c', 'd1', 'nope', '2.0.0', 'FAILED', NULL, 0, 0)");
+      s.execute("INSERT INTO reports VALUES ('d', 'd1', 'r1', '2.0.0', 'DOWNLOADING', NULL, 0, 0)");
+    }
+  }
+
+  private static void assertMigratedOutcomes(ControllerStore store) {
+    assertThat(store.assignmentOutcomeCounts())
+        .containsExactly(java.util.Map.entry(UpdateState.COMMITTED, 1L));
+    assertThat(store.reportCounts()).containsEntry(UpdateState.COMMITTED, 2L);
   }
 
   @Test

@@ -6,12 +6,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.edgeota.api.DeviceInfo;
 import org.edgeota.api.UpdateState;
@@ -35,8 +33,9 @@ public final class InMemoryStore implements ControllerStore {
   private final Map<String, Rollout> rollouts = new HashMap<>();
   private final Map<String, List<RolloutEvent>> history = new HashMap<>();
   private final Map<String, Map<String, Assignment>> assignments = new HashMap<>();
-  private final Set<String> reportIds = new HashSet<>();
+  private final Map<String, StoreSupport.ReportBody> reports = new HashMap<>();
   private final Map<UpdateState, Long> reportCounts = new EnumMap<>(UpdateState.class);
+  private final Map<UpdateState, Long> assignmentOutcomeCounts = new EnumMap<>(UpdateState.class);
 
   @Override
   public boolean putRelease(ReleaseRecord release) {
@@ -288,10 +287,23 @@ public final class InMemoryStore implements ControllerStore {
   @Override
   public boolean recordReport(StatusReport report, boolean countsAsOutcome, Instant receivedAt) {
     synchronized (lock) {
-      if (!reportIds.add(report.reportId())) {
+      StoreSupport.ReportBody given = StoreSupport.ReportBody.of(report);
+      StoreSupport.ReportBody stored = reports.get(report.reportId());
+      if (stored != null) {
+        if (!stored.equals(given)) {
+          throw StoreSupport.reportConflict(report.reportId(), stored, given);
+        }
         return false;
       }
+      reports.put(report.reportId(), given);
       reportCounts.merge(report.state(), 1L, Long::sum);
+      if (countsAsOutcome && report.rolloutId() != null) {
+        Assignment assigned =
+            assignments.getOrDefault(report.rolloutId(), Map.of()).get(report.deviceId());
+        if (assigned != null && assigned.stageIndex() >= 0 && !assigned.cancelled()) {
+          assignmentOutcomeCounts.merge(report.state(), 1L, Long::sum);
+        }
+      }
       Instant at = ms(report.timestamp());
       DeviceRecord d = devices.get(report.deviceId());
       if (d != null && (d.lastStateAt() == null || !at.isBefore(d.lastStateAt()))) {
@@ -335,6 +347,13 @@ public final class InMemoryStore implements ControllerStore {
   public Map<UpdateState, Long> reportCounts() {
     synchronized (lock) {
       return Map.copyOf(reportCounts);
+    }
+  }
+
+  @Override
+  public Map<UpdateState, Long> assignmentOutcomeCounts() {
+    synchronized (lock) {
+      return Map.copyOf(assignmentOutcomeCounts);
     }
   }
 

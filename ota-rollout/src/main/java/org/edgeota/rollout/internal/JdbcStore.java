@@ -561,8 +561,8 @@ public final class JdbcStore implements ControllerStore {
           try (PreparedStatement p =
               c.prepareStatement(
                   "INSERT INTO reports (report_id, device_id, rollout_id, version, state, reason,"
-                      + " reported_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                      + " ON CONFLICT DO NOTHING")) {
+                      + " reported_at, received_at, assignment_outcome)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING")) {
             p.setString(1, r.reportId());
             p.setString(2, r.deviceId());
             p.setString(3, r.rolloutId());
@@ -572,6 +572,23 @@ public final class JdbcStore implements ControllerStore {
             p.setLong(7, at);
             p.setLong(8, receivedAt.toEpochMilli());
             if (p.executeUpdate() == 0) {
+              StoreSupport.ReportBody given = StoreSupport.ReportBody.of(r);
+              List<StoreSupport.ReportBody> stored =
+                  query(
+                      c,
+                      "SELECT device_id, rollout_id, version, state, reason FROM reports"
+                          + " WHERE report_id = ?",
+                      rs ->
+                          new StoreSupport.ReportBody(
+                              rs.getString(1),
+                              rs.getString(2),
+                              rs.getString(3),
+                              rs.getString(4),
+                              rs.getString(5)),
+                      r.reportId());
+              if (!stored.isEmpty() && !stored.get(0).equals(given)) {
+                throw StoreSupport.reportConflict(r.reportId(), stored.get(0), given);
+              }
               return false;
             }
           }
@@ -586,6 +603,17 @@ public final class JdbcStore implements ControllerStore {
             p.executeUpdate();
           }
           if (countsAsOutcome && r.rolloutId() != null) {
+            // Written after the insert, so the transaction takes the write lock first (SQLite).
+            try (PreparedStatement p =
+                c.prepareStatement(
+                    "UPDATE reports SET assignment_outcome = 1 WHERE report_id = ? AND EXISTS"
+                        + " (SELECT 1 FROM assignments WHERE rollout_id = ? AND device_id = ?"
+                        + " AND stage_index >= 0 AND cancelled = 0)")) {
+              p.setString(1, r.reportId());
+              p.setString(2, r.rolloutId());
+              p.setString(3, r.deviceId());
+              p.executeUpdate();
+            }
             try (PreparedStatement p =
                 c.prepareStatement(
                     "UPDATE assignments SET outcome = ?, outcome_at = ?, outcome_received_at = ?"
@@ -613,6 +641,23 @@ public final class JdbcStore implements ControllerStore {
               query(
                   c,
                   "SELECT state, COUNT(*) FROM reports GROUP BY state",
+                  rs -> new Object[] {rs.getString(1), rs.getLong(2)})) {
+            counts.put(UpdateState.valueOf((String) row[0]), (Long) row[1]);
+          }
+          return Map.copyOf(counts);
+        });
+  }
+
+  @Override
+  public Map<UpdateState, Long> assignmentOutcomeCounts() {
+    return tx(
+        c -> {
+          Map<UpdateState, Long> counts = new EnumMap<>(UpdateState.class);
+          for (Object[] row :
+              query(
+                  c,
+                  "SELECT state, COUNT(*) FROM reports WHERE assignment_outcome = 1"
+                      + " GROUP BY state",
                   rs -> new Object[] {rs.getString(1), rs.getLong(2)})) {
             counts.put(UpdateState.valueOf((String) row[0]), (Long) row[1]);
           }

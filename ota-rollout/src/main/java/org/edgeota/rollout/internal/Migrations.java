@@ -37,7 +37,17 @@ final class Migrations {
               "CREATE TABLE reports (report_id TEXT PRIMARY KEY, device_id TEXT NOT NULL,"
                   + " rollout_id TEXT, version TEXT, state TEXT NOT NULL, reason TEXT,"
                   + " reported_at BIGINT NOT NULL, received_at BIGINT NOT NULL)",
-              "CREATE INDEX reports_by_state ON reports (state)"));
+              "CREATE INDEX reports_by_state ON reports (state)"),
+          // 2: whether a report is the outcome of an assignment, fixed when it is stored, so the
+          // success and failure counters count only those (reports naming an unknown rollout, or
+          // a rollout the device was not assigned, are still stored and acknowledged).
+          List.of(
+              "ALTER TABLE reports ADD COLUMN assignment_outcome INTEGER NOT NULL DEFAULT 0",
+              "UPDATE reports SET assignment_outcome = 1"
+                  + " WHERE state IN ('COMMITTED', 'FAILED', 'ROLLED_BACK') AND EXISTS"
+                  + " (SELECT 1 FROM assignments a WHERE a.rollout_id = reports.rollout_id"
+                  + " AND a.device_id = reports.device_id AND a.stage_index >= 0"
+                  + " AND a.cancelled = 0)"));
 
   private Migrations() {}
 

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Version;
+import org.edgeota.api.wire.StatusReport;
 import org.edgeota.rollout.Rollout;
 import org.edgeota.rollout.RolloutEvent;
 
@@ -55,6 +56,31 @@ final class StoreSupport {
         ReasonCode.DEVICE_NOT_FOUND,
         deviceId,
         "device '" + deviceId + "': expected a registered device, found none");
+  }
+
+  /**
+   * The fields of a status report that a resend of the same report id must repeat: the device, the
+   * rollout, the version, the state and the reason. The timestamp is left out because the engine
+   * may replace an implausible one by the time of receipt.
+   */
+  record ReportBody(
+      String deviceId, String rolloutId, String version, String state, String reason) {
+    static ReportBody of(StatusReport r) {
+      return new ReportBody(r.deviceId(), r.rolloutId(), r.version(), r.state().name(), r.reason());
+    }
+  }
+
+  static OtaException reportConflict(String reportId, ReportBody stored, ReportBody given) {
+    return new OtaException(
+        ReasonCode.CONFLICT,
+        reportId,
+        "status report '"
+            + reportId
+            + "': expected a resend of the stored report "
+            + stored
+            + ", found another body "
+            + given
+            + "; a report id names one report, a new report needs a new id");
   }
 
   static OtaException rolloutConflict(String rolloutId) {
