@@ -2,12 +2,18 @@ package org.edgeota.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.UpdateState;
@@ -18,6 +24,9 @@ import org.edgeota.api.wire.CheckRequest;
 import org.edgeota.api.wire.CheckResponse;
 import org.edgeota.api.wire.StatusAck;
 import org.edgeota.api.wire.StatusReport;
+import org.edgeota.download.HttpTransportClient;
+import org.edgeota.download.RetryPolicy;
+import org.edgeota.download.WireJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -203,6 +212,69 @@ class StatusOutboxTest {
 
     assertThat(outbox.pending()).isEmpty();
     assertThat(outbox.rejected()).hasSize(1);
+  }
+
+  /**
+   * The same defect through the SDK's real HTTP transport against a controller on the loopback
+   * interface: the controller answers 409 for one report (say its id was stored with another body)
+   * and 401 once for another (a rotated token). The 409 report ends in {@code rejected/} after
+   * three refusals; the 401 one is retried and delivered; nothing is lost.
+   */
+  @Test
+  void deliver_overHttp_conflictIsRejectedAfterThreeTriesAndUnauthorizedIsRetried()
+      throws Exception {
+    AtomicInteger unauthorizedLeft = new AtomicInteger(1);
+    List<String> acknowledged = new CopyOnWriteArrayList<>();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/api/v1/updates/status",
+        ex -> {
+          StatusReport r =
+              WireJson.fromJson(ex.getRequestBody().readAllBytes(), StatusReport.class);
+          byte[] body = new byte[0];
+          int status;
+          if (r.reportId().equals("r-conflict")) {
+            status = 409;
+          } else if (r.reportId().equals("r-auth") && unauthorizedLeft.getAndDecrement() > 0) {
+            status = 401;
+          } else {
+            acknowledged.add(r.reportId());
+            status = 200;
+            body = WireJson.toJsonBytes(new StatusAck(r.reportId(), false));
+          }
+          ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+          try (var out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    try {
+      HttpTransportClient http =
+          HttpTransportClient.builder()
+              .baseUri(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+              .retryPolicy(RetryPolicy.builder().maxAttempts(1).build())
+              .requestTimeout(Duration.ofSeconds(5))
+              .build();
+      StatusOutbox outbox = open();
+      outbox.enqueue(report("r-conflict", UpdateState.FAILED));
+      outbox.enqueue(report("r-auth", UpdateState.COMMITTED));
+      outbox.enqueue(report("r-last", UpdateState.IDLE));
+
+      for (int i = 0; i < 5; i++) {
+        outbox.deliver(http);
+        outbox.nextAttemptAt().ifPresent(t -> clock.advance(Duration.between(clock.instant(), t)));
+      }
+
+      assertThat(acknowledged).containsExactly("r-auth", "r-last");
+      assertThat(outbox.pending()).isEmpty();
+      assertThat(outbox.rejected())
+          .extracting(r -> r.report().reportId())
+          .containsExactly("r-conflict");
+      assertThat(outbox.rejected().get(0).reason()).contains("409");
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test
