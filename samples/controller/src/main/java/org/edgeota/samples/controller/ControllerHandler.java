@@ -4,14 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpMethod;
@@ -35,6 +36,7 @@ import org.edgeota.rollout.DeviceRecord;
 import org.edgeota.rollout.ReleaseRecord;
 import org.edgeota.rollout.Rollout;
 import org.edgeota.rollout.RolloutEngine;
+import org.edgeota.rollout.RolloutJson;
 import org.edgeota.rollout.RolloutSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +62,16 @@ final class ControllerHandler extends Handler.Abstract {
   private static final String DOWNLOAD = DEVICE + "download/";
   private static final String ADMIN = "/api/v1/admin/";
   private static final long REINDEX_MILLIS = 1000;
+  private static final Set<String> RELEASE_FIELDS = Set.of("path");
+  private static final Set<String> DEVICE_FIELDS = Set.of("deviceId");
+  private static final Set<String> ACTION_FIELDS = Set.of("reason", "release");
+  private static final ReasonCode INVALID = ReasonCode.INVALID_ARGUMENT;
 
   private final RolloutEngine engine;
   private final ControllerConfig config;
   private final ArtifactHandler artifacts;
   private final ObjectMapper json = AdminJson.mapper();
+  private final RolloutJson rolloutJson = new RolloutJson();
   private final Map<String, String> deviceByTokenHash = new ConcurrentHashMap<>();
   private final AtomicLong lastReindex = new AtomicLong();
   private volatile DeviceApi deviceApi;
@@ -117,10 +124,22 @@ final class ControllerHandler extends Handler.Abstract {
     } catch (RouteNotFound e) {
       HttpIo.error(response, callback, HttpStatus.NOT_FOUND_404, "NOT_FOUND", e.getMessage());
     } catch (JsonProcessingException e) {
+      // Bodies are read by AdminJson.readObject, WireJson and RolloutJson, which all answer with
+      // typed errors; this is a last resort that shows none of the parser's internals.
+      LOG.debug("{} {} rejected: {}", method, path, e.getOriginalMessage());
       HttpIo.error(
-          response, callback, HttpStatus.BAD_REQUEST_400, "MALFORMED", e.getOriginalMessage());
+          response,
+          callback,
+          HttpStatus.BAD_REQUEST_400,
+          ReasonCode.INVALID_ARGUMENT.name(),
+          "request body: expected well-formed JSON of the documented shape");
     } catch (IllegalArgumentException e) {
-      HttpIo.error(response, callback, HttpStatus.BAD_REQUEST_400, "MALFORMED", e.getMessage());
+      HttpIo.error(
+          response,
+          callback,
+          HttpStatus.BAD_REQUEST_400,
+          ReasonCode.INVALID_ARGUMENT.name(),
+          e.getMessage());
     } catch (Exception e) {
       LOG.warn("{} {} failed: {}", method, path, e.toString());
       HttpIo.error(
@@ -146,13 +165,16 @@ final class ControllerHandler extends Handler.Abstract {
     HttpIo.json(response, callback, 200, WireJson.toJsonBytes(ack));
   }
 
-  private void download(Request request, Response response, Callback callback, String encoded)
+  private void download(Request request, Response response, Callback callback, String file)
       throws Exception {
     String token = deviceToken(request);
-    String file = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+    // Jetty has decoded the path already (and refused encoded separators, see JsonErrorHandler);
+    // decoding again would turn '+' into a space and '%252e' into '.'.
     if (!ArtifactHandler.validName(file)) {
-      HttpIo.error(response, callback, 400, "INVALID_ARGUMENT", "file: expected a plain name");
-      return;
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          file,
+          "file: expected a plain name of [A-Za-z0-9._+-] without '..', found '" + file + "'");
     }
     String deviceId = request.getHeaders().get("X-Device-Id");
     if (deviceId == null) {
@@ -238,14 +260,15 @@ final class ControllerHandler extends Handler.Abstract {
     if (first.equals("releases") && parts.size() == 1 && get) {
       result = adminApi.releases(token).stream().map(ControllerHandler::releaseView).toList();
     } else if (first.equals("releases") && parts.size() == 1 && post) {
-      JsonNode body = json.readTree(HttpIo.body(request));
-      Path dir = ControllerServer.requireInside(config.artifactDir(), text(body, "path"));
-      result = releaseView(adminApi.addRelease(token, dir));
+      JsonNode body = AdminJson.readObject(json, HttpIo.body(request), INVALID, RELEASE_FIELDS);
+      String given = text(body, "path");
+      Path dir = ControllerServer.requireInside(config.artifactDir(), given);
+      result = releaseView(addRelease(token, given, dir));
       status = 201;
     } else if (first.equals("devices") && parts.size() == 1 && get) {
       result = adminApi.devices(token).stream().map(ControllerHandler::deviceView).toList();
     } else if (first.equals("devices") && parts.size() == 1 && post) {
-      JsonNode body = json.readTree(HttpIo.body(request));
+      JsonNode body = AdminJson.readObject(json, HttpIo.body(request), INVALID, DEVICE_FIELDS);
       String id = text(body, "deviceId");
       String deviceToken = adminApi.registerDevice(token, id);
       deviceByTokenHash.put(sha256Hex(deviceToken), id);
@@ -254,7 +277,11 @@ final class ControllerHandler extends Handler.Abstract {
     } else if (first.equals("rollouts") && parts.size() == 1 && get) {
       result = adminApi.rollouts(token).stream().map(this::rolloutView).toList();
     } else if (first.equals("rollouts") && parts.size() == 1 && post) {
-      RolloutSpec spec = json.readValue(HttpIo.body(request), RolloutSpec.class);
+      byte[] raw = HttpIo.body(request);
+      // Syntax, repeated fields and trailing content first (RolloutJson keeps the last of a
+      // repeated field); then the rollout's own strict reader with its documented defaults.
+      AdminJson.readObject(json, raw, ReasonCode.ROLLOUT_CONFIG_INVALID, null);
+      RolloutSpec spec = rolloutJson.readSpec(new String(raw, StandardCharsets.UTF_8));
       result = rolloutView(adminApi.createRollout(token, spec));
       status = 201;
     } else if (first.equals("rollouts") && parts.size() == 2 && get) {
@@ -283,7 +310,10 @@ final class ControllerHandler extends Handler.Abstract {
       Request request, String token, String id, String action, String method, String rest)
       throws Exception {
     byte[] raw = HttpIo.body(request);
-    JsonNode body = raw.length == 0 ? json.createObjectNode() : json.readTree(raw);
+    JsonNode body =
+        raw.length == 0
+            ? json.createObjectNode()
+            : AdminJson.readObject(json, raw, INVALID, ACTION_FIELDS);
     String reason = body.hasNonNull("reason") ? body.get("reason").asText() : "admin request";
     return switch (action) {
       case "start" -> adminApi.start(token, id);
@@ -298,6 +328,45 @@ final class ControllerHandler extends Handler.Abstract {
               body.hasNonNull("release") ? Version.parse(body.get("release").asText()) : null);
       default -> throw notFound(method, rest);
     };
+  }
+
+  /**
+   * Adds the release in {@code dir} (given by the client as {@code given}); a missing directory or
+   * manifest and unreadable files are reported with the client's relative path, never with the
+   * server's absolute one.
+   */
+  private ReleaseRecord addRelease(String token, String given, Path dir) {
+    try {
+      return adminApi.addRelease(token, dir);
+    } catch (OtaException e) {
+      if (e.reason() != ReasonCode.IO_ERROR) {
+        throw e;
+      }
+      if (!Files.isDirectory(dir)) {
+        throw new OtaException(
+            ReasonCode.RELEASE_NOT_FOUND,
+            given,
+            "path: expected a release directory inside the artifact directory, found no '"
+                + given
+                + "'");
+      }
+      String manifest = given + "/manifest.json";
+      if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
+        throw new OtaException(
+            ReasonCode.RELEASE_REJECTED,
+            manifest,
+            "path: expected a release directory holding manifest.json, found no '"
+                + manifest
+                + "'");
+      }
+      String value = e.offendingValue();
+      String file =
+          value != null && ArtifactHandler.validName(value) ? given + "/" + value : manifest;
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          file,
+          "release '" + given + "': expected readable files, cannot read '" + file + "'");
+    }
   }
 
   private static RouteNotFound notFound(String method, String rest) {

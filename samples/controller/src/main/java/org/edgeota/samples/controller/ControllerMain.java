@@ -18,7 +18,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Edge OTA reference controller: device API, admin API, artifacts, /metrics.")
 public final class ControllerMain implements Callable<Integer> {
-  @Option(names = "--config", description = "Properties file (see ControllerConfig).")
+  @Option(
+      names = "--config",
+      description = {
+        "Properties file; relative paths in it resolve against its directory, flags override it."
+            + " Keys: bind, port, public.url, store, store.user, store.password (or"
+            + " OTA_STORE_PASSWORD), data.dir, artifact.dir, trust.store, admin.token.file,"
+            + " admin.token (or OTA_ADMIN_TOKEN), poll.interval, tick.interval."
+      })
   Path configFile;
 
   @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1).")
@@ -49,6 +56,17 @@ public final class ControllerMain implements Callable<Integer> {
 
   @Option(names = "--public-url", description = "Base URL devices reach this controller at.")
   String publicUrl;
+
+  @Option(
+      names = "--poll-interval",
+      description = "How often devices are told to check in: seconds or ISO-8601 (default 60).")
+  String pollInterval;
+
+  @Option(
+      names = "--tick-interval",
+      description =
+          "How often rollouts are evaluated without a report: seconds or ISO-8601 (default 1).")
+  String tickInterval;
 
   /**
    * Runs the controller.
@@ -113,8 +131,12 @@ public final class ControllerMain implements Callable<Integer> {
         path(base, artifactDir, p.getProperty("artifact.dir", "artifacts")),
         path(base, trustStore, p.getProperty("trust.store", "trust-store.json")),
         token,
-        ControllerConfig.parseDuration("poll.interval", p.getProperty("poll.interval")),
-        ControllerConfig.parseDuration("tick.interval", p.getProperty("tick.interval")),
+        pollInterval != null
+            ? ControllerConfig.parseDuration("--poll-interval", pollInterval)
+            : ControllerConfig.parseDuration("poll.interval", p.getProperty("poll.interval")),
+        tickInterval != null
+            ? ControllerConfig.parseDuration("--tick-interval", tickInterval)
+            : ControllerConfig.parseDuration("tick.interval", p.getProperty("tick.interval")),
         publicUrl != null ? publicUrl : p.getProperty("public.url"));
   }
 

@@ -98,6 +98,7 @@ public final class ControllerServer implements AutoCloseable {
       ControllerHandler handler =
           new ControllerHandler(engine, config, new ArtifactHandler(ResourceFactory.of(server)));
       server.setHandler(handler);
+      server.setErrorHandler(new JsonErrorHandler());
       server.start();
       String host =
           config.bindAddress().contains(":")

@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.edgeota.rollout.HttpStatuses;
 
 /** Small helpers for the JSON handlers: bodies, bearer tokens, errors as HTTP statuses. */
 final class HttpIo {
@@ -82,26 +82,44 @@ final class HttpIo {
 
   /** Sends an error document {@code {"error": reason, "message": ...}}. */
   static void error(Response response, Callback callback, int status, String reason, String msg) {
-    String body =
-        "{\"error\":" + quote(reason) + ",\"message\":" + quote(msg == null ? "" : msg) + "}";
-    json(response, callback, status, body.getBytes(StandardCharsets.UTF_8));
+    json(response, callback, status, errorBody(reason, msg, null));
   }
 
-  /** Sends the error of an {@link OtaException} with the status its reason code maps to. */
+  /**
+   * Sends the error of an {@link OtaException} with the status its reason code maps to: {@code
+   * {"error": reason, "message": ..., "value": offending value}} ({@code value} only when known).
+   */
   static void error(Response response, Callback callback, OtaException e) {
-    error(response, callback, statusOf(e.reason()), e.reason().name(), e.getMessage());
+    json(
+        response,
+        callback,
+        statusOf(e.reason()),
+        errorBody(e.reason().name(), e.getMessage(), e.offendingValue()));
   }
 
-  /** Maps a reason code to the HTTP status a client should see. */
+  /** Returns an error document; {@code value} is left out when {@code null}. */
+  static byte[] errorBody(String reason, String msg, String value) {
+    StringBuilder b =
+        new StringBuilder("{\"error\":")
+            .append(quote(reason))
+            .append(",\"message\":")
+            .append(quote(msg == null ? "" : msg));
+    if (value != null) {
+      b.append(",\"value\":").append(quote(value));
+    }
+    return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Maps a reason code to the HTTP status a client should see: {@link HttpStatuses#of}, the one
+   * mapping every transport of {@code ota-rollout} shares.
+   *
+   * <p>Note: {@link HttpStatuses#of} does not list {@link ReasonCode#WIRE_MALFORMED} (a device's
+   * malformed check-in or status body) and would answer 500 for it; that is the client's input, so
+   * it answers 400 here.
+   */
   static int statusOf(ReasonCode reason) {
-    return switch (reason) {
-      case UNAUTHORIZED, AUTH_REJECTED -> HttpStatus.UNAUTHORIZED_401;
-      case FORBIDDEN -> HttpStatus.FORBIDDEN_403;
-      case ROLLOUT_NOT_FOUND, DEVICE_NOT_FOUND, RELEASE_NOT_FOUND -> HttpStatus.NOT_FOUND_404;
-      case CONFLICT -> HttpStatus.CONFLICT_409;
-      case STORE_ERROR, IO_ERROR, SPI_FAILURE -> HttpStatus.SERVICE_UNAVAILABLE_503;
-      default -> HttpStatus.BAD_REQUEST_400;
-    };
+    return reason == ReasonCode.WIRE_MALFORMED ? 400 : HttpStatuses.of(reason);
   }
 
   /** Quotes a string as a JSON string literal. */

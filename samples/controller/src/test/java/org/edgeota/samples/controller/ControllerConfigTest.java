@@ -66,6 +66,41 @@ class ControllerConfigTest {
     assertThat(c.adminToken()).isEqualTo(TOKEN);
   }
 
+  /**
+   * The README says flags override the properties file, but {@code poll.interval} and {@code
+   * tick.interval} had no flags.
+   */
+  @Test
+  void main_intervalFlags_overrideTheFile() throws Exception {
+    Path file = tmp.resolve("controller.properties");
+    Files.writeString(file, "poll.interval=300\ntick.interval=5\nadmin.token=" + TOKEN + "\n");
+    ControllerMain main = new ControllerMain();
+    new CommandLine(main)
+        .parseArgs(
+            "--config", file.toString(), "--poll-interval", "PT45S", "--tick-interval", "0.5");
+
+    ControllerConfig c = main.config();
+
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(c.tickInterval()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  /** {@code --help} said "(see ControllerConfig)", a class name a user cannot look up. */
+  @Test
+  void help_listsThePropertiesKeys() {
+    String help = new CommandLine(new ControllerMain()).getUsageMessage();
+
+    assertThat(help).doesNotContain("ControllerConfig");
+    assertThat(help.replaceAll("\\s+", " "))
+        .contains("artifact.dir")
+        .contains("trust.store")
+        .contains("admin.token.file")
+        .contains("poll.interval")
+        .contains("tick.interval")
+        .contains("--poll-interval")
+        .contains("--tick-interval");
+  }
+
   private ControllerConfig config(String bind, String store, String token) {
     return new ControllerConfig(
         bind,

@@ -218,6 +218,7 @@ class ControllerServerTest {
         post("/api/v1/updates/check", token, "{\"device\":".getBytes(StandardCharsets.UTF_8));
 
     assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(r.body()).get("error").asText()).isEqualTo("WIRE_MALFORMED");
   }
 
   @Test
@@ -279,6 +280,203 @@ class ControllerServerTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("edge_update_attempts_total");
+  }
+
+  /**
+   * A device body naming {@code deviceId} twice was accepted and the last value won, so a body that
+   * a reviewer read as registering "gw-0005" registered "evil2" instead.
+   */
+  @Test
+  void admin_deviceBodyWithRepeatedField_isRejectedNamingTheField() throws Exception {
+    Reply r = admin("POST", "devices", "{\"deviceId\":\"gw-0005\",\"deviceId\":\"evil2\"}");
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().get("error").asText()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(r.body().get("value").asText()).isEqualTo("deviceId");
+    assertThat(r.body().get("message").asText()).contains("'deviceId'").contains("repeated");
+    assertThat(admin("GET", "devices", null).body().toString())
+        .doesNotContain("evil2")
+        .doesNotContain("gw-0005");
+  }
+
+  /**
+   * A release body naming {@code path} twice loaded the last path, not the one a reader of the body
+   * saw first.
+   */
+  @Test
+  void admin_releaseBodyWithRepeatedPath_isRejectedNamingTheField() throws Exception {
+    Reply r = admin("POST", "releases", "{\"path\":\"2.0.0\",\"path\":\"x\"}");
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body().get("error").asText()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(r.body().get("value").asText()).isEqualTo("path");
+  }
+
+  /**
+   * Content after the body's JSON object (a second object) and fields the endpoint does not know
+   * were silently ignored, so a client's mistake went unnoticed.
+   */
+  @Test
+  void admin_trailingContentOrUnknownField_isRejectedNamingIt() throws Exception {
+    Reply trailing = admin("POST", "devices", "{\"deviceId\":\"d8\"} {\"deviceId\":\"d9\"}");
+    Reply unknown = admin("POST", "devices", "{\"deviceId\":\"d8\",\"deviceType\":\"gw\"}");
+    Reply unknownInRelease = admin("POST", "releases", "{\"path\":\"2.0.0\",\"force\":true}");
+
+    assertThat(trailing.status()).isEqualTo(400);
+    assertThat(trailing.body().get("message").asText()).contains("nothing after");
+    assertThat(trailing.body().get("value").asText()).startsWith("{\"deviceId\":\"d9\"}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body().get("value").asText()).isEqualTo("deviceType");
+    assertThat(unknownInRelease.status()).isEqualTo(400);
+    assertThat(unknownInRelease.body().get("value").asText()).isEqualTo("force");
+    assertThat(admin("GET", "devices", null).body().toString()).doesNotContain("d8");
+  }
+
+  /**
+   * Rollout bodies were read by Jackson straight into the record: a missing {@code autoAdvance}
+   * failed with "Cannot map `null` into type `boolean`" instead of taking its documented default.
+   */
+  @Test
+  void admin_rolloutWithoutAutoAdvance_takesTheDocumentedDefault() throws Exception {
+    Reply r =
+        admin(
+            "POST",
+            "rollouts",
+            "{\"id\":\"r2\",\"release\":\"3.0.0\",\"stages\":[{\"name\":\"all\","
+                + "\"percent\":100,\"errorThresholdPercent\":5,\"minReports\":0,"
+                + "\"minSoak\":\"PT0S\"}]}");
+
+    assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(201);
+    assertThat(r.body().get("spec").get("autoAdvance").asBoolean()).isTrue();
+  }
+
+  /**
+   * An invalid rollout answered {@code "error":"MALFORMED"} with Jackson's text ("Cannot construct
+   * instance of `org.edgeota.rollout.Stage` ..."), and a syntax error showed "Source: REDACTED
+   * (`StreamReadFeature...`)": the reason code and the offending value were buried in internals.
+   */
+  @Test
+  void admin_invalidRollout_answersTheReasonCodeAndValueWithoutParserInternals() throws Exception {
+    Reply badStage =
+        admin(
+            "POST",
+            "rollouts",
+            "{\"id\":\"r2\",\"release\":\"3.0.0\",\"stages\":[{\"name\":\"all\","
+                + "\"percent\":250,\"errorThresholdPercent\":5,\"minReports\":0,"
+                + "\"minSoak\":\"PT0S\"}]}");
+    Reply badSyntax = admin("POST", "rollouts", "{\"id\":\"r2\",\"release\":}");
+    Reply repeated = admin("POST", "rollouts", "{\"id\":\"r2\",\"id\":\"r3\"}");
+
+    for (Reply r : List.of(badStage, badSyntax, repeated)) {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body().get("error").asText()).isEqualTo("ROLLOUT_CONFIG_INVALID");
+      assertThat(r.body().has("value")).as(r.body().toString()).isTrue();
+      assertThat(r.body().get("message").asText())
+          .doesNotContain("Cannot construct")
+          .doesNotContain("org.edgeota")
+          .doesNotContain("Source")
+          .doesNotContain("Feature")
+          .doesNotContain("`");
+    }
+    assertThat(badStage.body().get("message").asText()).contains("250");
+    assertThat(badSyntax.body().get("value").asText()).isEqualTo("}");
+    assertThat(repeated.body().get("value").asText()).isEqualTo("id");
+  }
+
+  /**
+   * An illegal transition (starting a rollout that already runs, pausing an aborted one) answered
+   * 400 instead of the 409 of {@code HttpStatuses.of}.
+   */
+  @Test
+  void admin_illegalTransition_isConflict() throws Exception {
+    Reply start = admin("POST", "rollouts/r1/start", "");
+    admin("POST", "rollouts/r1/abort", "{\"reason\":\"test\"}");
+    Reply pause = admin("POST", "rollouts/r1/pause", "");
+
+    assertThat(start.status()).isEqualTo(409);
+    assertThat(start.body().get("error").asText()).isEqualTo("ILLEGAL_TRANSITION");
+    assertThat(pause.status()).isEqualTo(409);
+  }
+
+  /**
+   * A release whose signature does not verify against the trust store answered 400 instead of the
+   * 422 of {@code HttpStatuses.of}.
+   */
+  @Test
+  void admin_releaseSignedByAnUnknownKey_isUnprocessable() throws Exception {
+    SigningKey stranger = SigningKey.generate(SignatureAlgorithm.ED25519);
+    pack(
+        Clock.systemUTC(),
+        stranger,
+        "4.0.0",
+        4,
+        "rootfs-4.0.0.img",
+        new byte[10],
+        tmp.resolve("artifacts"));
+
+    Reply r = admin("POST", "releases", "{\"path\":\"4.0.0\"}");
+
+    assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(422);
+  }
+
+  /**
+   * A release directory that does not exist answered 503 {@code IO_ERROR} with the server's
+   * absolute path ("...NoSuchFileException: /tmp/.../manifest.json").
+   */
+  @Test
+  void admin_missingReleaseDirectory_isNotFoundWithTheClientsRelativePath() throws Exception {
+    Files.createDirectories(tmp.resolve("artifacts").resolve("empty"));
+
+    Reply missing = admin("POST", "releases", "{\"path\":\"9.9.9\"}");
+    Reply empty = admin("POST", "releases", "{\"path\":\"empty\"}");
+
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body().get("error").asText()).isEqualTo("RELEASE_NOT_FOUND");
+    assertThat(missing.body().get("value").asText()).isEqualTo("9.9.9");
+    assertThat(empty.status()).isEqualTo(422);
+    assertThat(empty.body().get("value").asText()).isEqualTo("empty/manifest.json");
+    for (Reply r : List.of(missing, empty)) {
+      assertThat(r.body().toString())
+          .doesNotContain(tmp.toAbsolutePath().toString())
+          .doesNotContain("Exception");
+    }
+  }
+
+  /**
+   * Encoded separators in a download path got Jetty's HTML page "Error 400 Ambiguous URI path
+   * separator" instead of the controller's JSON error document.
+   */
+  @Test
+  void download_encodedSeparators_answerAJsonError() throws Exception {
+    checkIn(token, "d1");
+
+    for (String name :
+        List.of("%2e%2e/%2e%2e/data/controller.db", "..%2fetc", "a%2Fb", "..%5cetc", "a%00b")) {
+      HttpResponse<byte[]> r = download(token, name, null, null);
+
+      assertThat(r.statusCode()).as(name).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type")).as(name).hasValue("application/json");
+      JsonNode body = json.readTree(r.body());
+      assertThat(body.get("error").asText()).as(name).isNotBlank();
+      assertThat(body.get("message").asText()).as(name).isNotBlank().doesNotContain("<");
+      if (!name.contains("%00")) {
+        assertThat(body.get("value").asText()).as(name).endsWith("/download/" + name);
+      }
+    }
+  }
+
+  /** A file name with a directory was refused with "file: expected a plain name", no value. */
+  @Test
+  void download_nameWithADirectory_namesTheValue() throws Exception {
+    checkIn(token, "d1");
+
+    HttpResponse<byte[]> r = download(token, "etc/passwd", null, null);
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode body = json.readTree(r.body());
+    assertThat(body.get("error").asText()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(body.get("value").asText()).isEqualTo("etc/passwd");
+    assertThat(body.get("message").asText()).contains("'etc/passwd'");
   }
 
   private static void pack(
