@@ -133,7 +133,8 @@ public final class DeviceApi {
    * @return the acknowledgement ({@code duplicate} when the report id was counted before)
    * @throws OtaException with {@link ReasonCode#UNAUTHORIZED} when the token does not belong to the
    *     reporting device, {@link ReasonCode#INVALID_ARGUMENT} for an id, version or reason over 256
-   *     characters
+   *     characters, {@link ReasonCode#CONFLICT} naming the report id when that id was stored with
+   *     another body (the first stays counted)
    */
   public StatusAck status(String bearerToken, StatusReport report) {
     authenticate(bearerToken, report.deviceId());

@@ -791,6 +791,8 @@ public final class RolloutEngine {
    *
    * @param given the report, already authenticated as coming from its device
    * @return the acknowledgement; {@code duplicate} when the id was counted before
+   * @throws OtaException with {@link ReasonCode#CONFLICT} naming the report id when that id was
+   *     stored with another device, rollout, version, state or reason
    */
   public StatusAck ingest(StatusReport given) {
     Instant now = now();

@@ -12,6 +12,7 @@ class HttpStatusesTest {
     assertThat(HttpStatuses.of(ReasonCode.UNAUTHORIZED)).isEqualTo(401);
     assertThat(HttpStatuses.of(ReasonCode.ROLLOUT_NOT_FOUND)).isEqualTo(404);
     assertThat(HttpStatuses.of(ReasonCode.ILLEGAL_TRANSITION)).isEqualTo(409);
+    assertThat(HttpStatuses.of(ReasonCode.CONFLICT)).isEqualTo(409);
     assertThat(HttpStatuses.of(ReasonCode.SIGNATURE_INVALID)).isEqualTo(422);
     assertThat(HttpStatuses.of(ReasonCode.ROLLOUT_CONFIG_INVALID)).isEqualTo(400);
     assertThat(HttpStatuses.of(ReasonCode.STORE_ERROR)).isEqualTo(503);
