@@ -16,16 +16,29 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ota-controller",
     mixinStandardHelpOptions = true,
-    description = "Edge OTA reference controller: device API, admin API, artifacts, /metrics.")
+    description = "Edge OTA reference controller: device API, admin API, artifacts, /metrics.",
+    footer = {
+      "",
+      "Keys of the --config file (flags override them):",
+      "  bind              address to listen on (default 127.0.0.1)",
+      "  port              TCP port (default 8080; 0 picks a free one)",
+      "  public.url        base URL of the artifact links handed to devices",
+      "  store             'embedded' (default) or a jdbc:postgresql: URL",
+      "  store.user        PostgreSQL user",
+      "  store.password    PostgreSQL password (or set OTA_STORE_PASSWORD)",
+      "  data.dir          directory of the embedded store (default data)",
+      "  artifact.dir      directory of the release directories (default artifacts)",
+      "  trust.store       trust store releases must verify against",
+      "  admin.token.file  file holding the admin token",
+      "  admin.token       the admin token itself (or set OTA_ADMIN_TOKEN)",
+      "  poll.interval     how often devices check in: seconds or ISO-8601 (default 60)",
+      "  tick.interval     how often rollouts are judged: seconds/ISO-8601 (default 1)"
+    })
 public final class ControllerMain implements Callable<Integer> {
   @Option(
       names = "--config",
-      description = {
-        "Properties file; relative paths in it resolve against its directory, flags override it."
-            + " Keys: bind, port, public.url, store, store.user, store.password (or"
-            + " OTA_STORE_PASSWORD), data.dir, artifact.dir, trust.store, admin.token.file,"
-            + " admin.token (or OTA_ADMIN_TOKEN), poll.interval, tick.interval."
-      })
+      description =
+          "Properties file (keys below); relative paths in it resolve against its directory.")
   Path configFile;
 
   @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1).")
