@@ -14,8 +14,8 @@ public final class HttpStatuses {
    *
    * @param reason the reason of the failure
    * @return 400 for invalid input, 401 unauthenticated, 403 forbidden, 404 unknown rollout, device
-   *     or release, 409 conflicting or illegal transition, 422 a release that does not verify, 503
-   *     a failing store, 500 anything else
+   *     or release, 409 conflicting or illegal transition, 422 a release that does not verify or
+   *     breaks the release policy, 503 a failing store or file system, 500 anything else
    */
   public static int of(ReasonCode reason) {
     switch (reason) {
@@ -25,6 +25,7 @@ public final class HttpStatuses {
       case MANIFEST_MALFORMED:
       case MANIFEST_TOO_LARGE:
       case MANIFEST_FIELD_INVALID:
+      case WIRE_MALFORMED:
         return 400;
       case UNAUTHORIZED:
         return 401;
@@ -44,8 +45,16 @@ public final class HttpStatuses {
       case KEY_UNKNOWN:
       case TRUST_STORE_INVALID:
       case MANIFEST_EXPIRED:
+      case KEY_INVALID:
+      case PAYLOAD_MISMATCH:
+      case VERSION_DOWNGRADE:
+      case SEQUENCE_NOT_HIGHER:
+      case DEVICE_TYPE_MISMATCH:
+      case AGENT_TOO_OLD:
+      case TRUST_ROTATION_REJECTED:
         return 422;
       case STORE_ERROR:
+      case IO_ERROR:
         return 503;
       default:
         return 500;

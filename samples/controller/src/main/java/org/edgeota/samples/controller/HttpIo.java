@@ -113,13 +113,9 @@ final class HttpIo {
   /**
    * Maps a reason code to the HTTP status a client should see: {@link HttpStatuses#of}, the one
    * mapping every transport of {@code ota-rollout} shares.
-   *
-   * <p>Note: {@link HttpStatuses#of} does not list {@link ReasonCode#WIRE_MALFORMED} (a device's
-   * malformed check-in or status body) and would answer 500 for it; that is the client's input, so
-   * it answers 400 here.
    */
   static int statusOf(ReasonCode reason) {
-    return reason == ReasonCode.WIRE_MALFORMED ? 400 : HttpStatuses.of(reason);
+    return HttpStatuses.of(reason);
   }
 
   /** Quotes a string as a JSON string literal. */
