@@ -2,8 +2,6 @@ package org.edgeota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.edgeota.manifest.ManifestSigner;
@@ -14,76 +12,45 @@ import org.edgeota.manifest.TrustStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ota keygen} and {@code ota trust init|add|rotate} on temporary directories. */
 class TrustCommandTest {
   @TempDir Path tmp;
 
-  private StringWriter out;
-  private StringWriter err;
+  private CliRun cli;
   private Path keys;
   private Path trust;
-
-  private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cl = OtaCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
-
-  private String key(String name) {
-    return keys.resolve(name + ".pem").toString();
-  }
-
-  private String pub(String name) {
-    return keys.resolve(name + ".pub.pem").toString();
-  }
 
   @BeforeEach
   void setUp() {
     keys = tmp.resolve("keys");
     trust = tmp.resolve("trust.json");
+    cli = new CliRun(keys);
     for (String name : new String[] {"a", "b", "c", "d"}) {
-      assertThat(run("keygen", "--algorithm", "ed25519", "--out", keys.toString(), "--name", name))
-          .isZero();
+      assertThat(cli.keygen("ed25519", name)).isZero();
     }
-    assertThat(
-            run(
-                "trust",
-                "init",
-                "--key",
-                pub("a"),
-                "--key",
-                pub("b"),
-                "--threshold",
-                "2",
-                "--sign-key",
-                key("a"),
-                "--sign-key",
-                key("b"),
-                "--out",
-                trust.toString()))
-        .as(err.toString())
-        .isZero();
+    assertThat(cli.initTrustOfTwo("a", "b", trust)).as(cli.err()).isZero();
+  }
+
+  private int rotate(String... options) {
+    return cli.run(
+        CliRun.concat(new String[] {"trust", "rotate", "--trust", trust.toString()}, options));
   }
 
   @Test
   void keygen_printsKeyIdOfWrittenPublicKey() {
-    int status = run("keygen", "--algorithm", "p256", "--out", keys.toString(), "--name", "p");
+    int status = cli.keygen("p256", "p");
 
     String id = PublicKeys.keyId(PublicKeys.readPem(keys.resolve("p.pub.pem")));
     assertThat(status).isZero();
-    assertThat(out.toString()).contains("key id:      " + id).contains("ecdsa-p256-sha256");
+    assertThat(cli.out()).contains("key id:      " + id).contains("ecdsa-p256-sha256");
   }
 
   @Test
   void keygen_existingName_exitsFourAndKeepsKey() throws Exception {
     byte[] before = Files.readAllBytes(keys.resolve("a.pem"));
 
-    int status = run("keygen", "--algorithm", "ed25519", "--out", keys.toString(), "--name", "a");
+    int status = cli.keygen("ed25519", "a");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_IO);
     assertThat(Files.readAllBytes(keys.resolve("a.pem"))).isEqualTo(before);
@@ -99,19 +66,20 @@ class TrustCommandTest {
     Path dir = tmp.resolve("pubkeys");
 
     int status =
-        run("keygen", "--algorithm", "ed25519", "--out", dir.toString(), "--name", "release.PUB");
+        cli.run(
+            "keygen", "--algorithm", "ed25519", "--out", dir.toString(), "--name", "release.PUB");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("'release.PUB'").contains(".pub");
+    assertThat(cli.err()).contains("'release.PUB'").contains(".pub");
     assertThat(dir.resolve("release.PUB.pem")).doesNotExist();
   }
 
   @Test
   void keygen_unknownAlgorithm_exitsTwo() {
-    int status = run("keygen", "--algorithm", "rsa", "--out", keys.toString());
+    int status = cli.run("keygen", "--algorithm", "rsa", "--out", keys.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("rsa");
+    assertThat(cli.err()).contains("rsa");
   }
 
   @Test
@@ -128,22 +96,22 @@ class TrustCommandTest {
     Path other = tmp.resolve("other.json");
 
     int status =
-        run(
+        cli.run(
             "trust",
             "init",
             "--key",
-            pub("a"),
+            cli.pub("a"),
             "--key",
-            pub("b"),
+            cli.pub("b"),
             "--threshold",
             "2",
             "--sign-key",
-            key("a"),
+            cli.key("a"),
             "--out",
             other.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("TRUST_STORE_INVALID");
+    assertThat(cli.err()).contains("TRUST_STORE_INVALID");
     assertThat(Files.exists(other)).isFalse();
   }
 
@@ -152,23 +120,23 @@ class TrustCommandTest {
     Path next = tmp.resolve("trust-2.json");
 
     int status =
-        run(
+        cli.run(
             "trust",
             "add",
             "--trust",
             trust.toString(),
             "--key",
-            pub("c"),
+            cli.pub("c"),
             "--sign-key",
-            key("a"),
+            cli.key("a"),
             "--sign-key",
-            key("b"),
+            cli.key("b"),
             "--out",
             next.toString());
 
     TrustStore rotated =
         TrustStore.read(trust).rotate(readBytes(next), java.time.Clock.systemUTC());
-    assertThat(status).as(err.toString()).isZero();
+    assertThat(status).as(cli.err()).isZero();
     assertThat(rotated.version()).isEqualTo(2);
     assertThat(rotated.keys()).hasSize(3);
   }
@@ -178,24 +146,20 @@ class TrustCommandTest {
     Path next = tmp.resolve("trust-2.json");
 
     int status =
-        run(
-            "trust",
-            "rotate",
-            "--trust",
-            trust.toString(),
+        rotate(
             "--remove",
-            keyId("b"),
+            cli.keyId("b"),
             "--add",
-            pub("c"),
+            cli.pub("c"),
             "--sign-key",
-            key("a"),
+            cli.key("a"),
             "--sign-key",
-            key("c"),
+            cli.key("c"),
             "--out",
             next.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("TRUST_ROTATION_REJECTED");
+    assertThat(cli.err()).contains("TRUST_ROTATION_REJECTED");
     assertThat(Files.exists(next)).isFalse();
   }
 
@@ -204,54 +168,46 @@ class TrustCommandTest {
     Path next = tmp.resolve("trust-2.json");
 
     int status =
-        run(
-            "trust",
-            "rotate",
-            "--trust",
-            trust.toString(),
+        rotate(
             "--remove",
-            keyId("a"),
+            cli.keyId("a"),
             "--remove",
-            keyId("b"),
+            cli.keyId("b"),
             "--add",
-            pub("c"),
+            cli.pub("c"),
             "--add",
-            pub("d"),
+            cli.pub("d"),
             "--threshold",
             "1",
             "--sign-key",
-            key("a"),
+            cli.key("a"),
             "--sign-key",
-            key("b"),
+            cli.key("b"),
             "--sign-key",
-            key("c"),
+            cli.key("c"),
             "--out",
             next.toString());
 
     TrustStore rotated =
         TrustStore.read(trust).rotate(readBytes(next), java.time.Clock.systemUTC());
-    SignedManifest byD = ManifestSigner.sign(manifest(), SigningKey.readPem(Path.of(key("d"))));
-    assertThat(status).as(err.toString()).isZero();
+    SignedManifest byD = ManifestSigner.sign(manifest(), SigningKey.readPem(Path.of(cli.key("d"))));
+    assertThat(status).as(cli.err()).isZero();
     assertThat(rotated.verifyManifest(byD, java.time.Clock.systemUTC())).hasSize(1);
   }
 
   @Test
   void rotate_removingUnknownKeyId_exitsTwo() {
     int status =
-        run(
-            "trust",
-            "rotate",
-            "--trust",
-            trust.toString(),
+        rotate(
             "--remove",
             "0".repeat(64),
             "--sign-key",
-            key("a"),
+            cli.key("a"),
             "--out",
             tmp.resolve("x.json").toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("0".repeat(64));
+    assertThat(cli.err()).contains("0".repeat(64));
   }
 
   @Test
@@ -259,27 +215,33 @@ class TrustCommandTest {
     Path next = tmp.resolve("trust-2.json");
 
     int status =
-        run(
-            "trust",
-            "rotate",
-            "--trust",
-            trust.toString(),
+        rotate(
             "--remove",
-            keyId("b"),
+            cli.keyId("b"),
             "--sign-key",
-            key("a"),
+            cli.key("a"),
             "--sign-key",
-            key("b"),
+            cli.key("b"),
             "--out",
             next.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("--threshold");
+    assertThat(cli.err()).contains("--threshold");
     assertThat(Files.exists(next)).isFalse();
   }
 
-  private String keyId(String name) {
-    return PublicKeys.keyId(PublicKeys.readPem(Path.of(pub(name))));
+  private int initSignedByC(String expiryOption, String expiry, Path out) {
+    return cli.run(
+        "trust",
+        "init",
+        "--key",
+        cli.pub("c"),
+        "--sign-key",
+        cli.key("c"),
+        expiryOption,
+        expiry,
+        "--out",
+        out.toString());
   }
 
   private static byte[] readBytes(Path p) {
@@ -316,21 +278,10 @@ class TrustCommandTest {
   void init_expiryInThePast_exitsTwoAndWritesNothing() {
     Path store = tmp.resolve("expired.json");
 
-    int status =
-        run(
-            "trust",
-            "init",
-            "--key",
-            pub("c"),
-            "--sign-key",
-            key("c"),
-            "--expires",
-            "2020-01-01T00:00:00Z",
-            "--out",
-            store.toString());
+    int status = initSignedByC("--expires", "2020-01-01T00:00:00Z", store);
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("--expires").contains("2020-01-01T00:00:00Z");
+    assertThat(cli.err()).contains("--expires").contains("2020-01-01T00:00:00Z");
     assertThat(store).doesNotExist();
   }
 
@@ -342,22 +293,11 @@ class TrustCommandTest {
   void init_expiresInBeyondInstantRange_exitsTwoNamingOptionAndValue() {
     Path store = tmp.resolve("far.json");
 
-    int status =
-        run(
-            "trust",
-            "init",
-            "--key",
-            pub("c"),
-            "--sign-key",
-            key("c"),
-            "--expires-in",
-            "999999999999d",
-            "--out",
-            store.toString());
+    int status = initSignedByC("--expires-in", "999999999999d", store);
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("INVALID_ARGUMENT").contains("--expires-in: expected");
-    assertThat(err.toString()).contains("'999999999999d'");
+    assertThat(cli.err()).contains("INVALID_ARGUMENT").contains("--expires-in: expected");
+    assertThat(cli.err()).contains("'999999999999d'");
     assertThat(store).doesNotExist();
   }
 }
