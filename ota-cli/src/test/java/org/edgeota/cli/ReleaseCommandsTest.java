@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.edgeota.delta.DeltaGenerator;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /**
  * The release commands run end to end on temporary directories: keygen, trust, pack, sign, verify,
@@ -27,9 +24,7 @@ class ReleaseCommandsTest {
 
   @TempDir Path tmp;
 
-  private StringWriter out;
-  private StringWriter err;
-  private Path keys;
+  private CliRun cli;
   private Path trust;
   private Path release;
   private Path firmware;
@@ -37,26 +32,9 @@ class ReleaseCommandsTest {
   private Path app;
   private Path patch;
 
-  private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cl = OtaCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
-  }
-
-  private String key(String name) {
-    return keys.resolve(name + ".pem").toString();
-  }
-
-  private String pub(String name) {
-    return keys.resolve(name + ".pub.pem").toString();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    keys = tmp.resolve("keys");
+    cli = new CliRun(tmp.resolve("keys"));
     trust = tmp.resolve("trust.json");
     release = tmp.resolve("release");
     Path src = Files.createDirectories(tmp.resolve("src"));
@@ -68,29 +46,10 @@ class ReleaseCommandsTest {
         .maxRatio(Double.POSITIVE_INFINITY)
         .build()
         .diff(oldFirmware, firmware, patch);
-    assertThat(run("keygen", "--algorithm", "ed25519", "--out", keys.toString(), "--name", "a"))
-        .isZero();
-    assertThat(run("keygen", "--algorithm", "p256", "--out", keys.toString(), "--name", "b"))
-        .isZero();
-    assertThat(run("keygen", "--algorithm", "ed25519", "--out", keys.toString(), "--name", "c"))
-        .isZero();
-    assertThat(
-            run(
-                "trust",
-                "init",
-                "--key",
-                pub("a"),
-                "--key",
-                pub("b"),
-                "--threshold",
-                "2",
-                "--sign-key",
-                key("a"),
-                "--sign-key",
-                key("b"),
-                "--out",
-                trust.toString()))
-        .isZero();
+    assertThat(cli.keygen("ed25519", "a")).isZero();
+    assertThat(cli.keygen("p256", "b")).isZero();
+    assertThat(cli.keygen("ed25519", "c")).isZero();
+    assertThat(cli.initTrustOfTwo("a", "b", trust)).isZero();
   }
 
   private int pack(String... extra) {
@@ -113,14 +72,34 @@ class ReleaseCommandsTest {
       "--out",
       release.toString()
     };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return run(args);
+    return cli.run(CliRun.concat(base, extra));
   }
 
   private int signBoth() {
-    return run("sign", "--key", key("a"), "--key", key("b"), release.toString());
+    return cli.run("sign", "--key", cli.key("a"), "--key", cli.key("b"), release.toString());
+  }
+
+  private int verify(String... options) {
+    return cli.run(
+        CliRun.concat(
+            CliRun.concat(new String[] {"verify", "--trust", trust.toString()}, options),
+            release.toString()));
+  }
+
+  /** Runs {@code ota pack} of one firmware component for device type x, as version and sequence. */
+  private int packFirmware(String version, String sequence, String... options) {
+    String[] base = {
+      "pack",
+      "--version",
+      version,
+      "--sequence",
+      sequence,
+      "--device-type",
+      "x",
+      "--component",
+      "rootfs=firmware:" + firmware,
+    };
+    return cli.run(CliRun.concat(CliRun.concat(base, options), "--out", release.toString()));
   }
 
   @Test
@@ -128,10 +107,7 @@ class ReleaseCommandsTest {
     int packed = pack();
     int signed = signBoth();
     int verified =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
+        verify(
             "--installed-version",
             "2.4.0",
             "--installed-sequence",
@@ -139,14 +115,13 @@ class ReleaseCommandsTest {
             "--device-type",
             "gateway-v2",
             "--agent-version",
-            "1.2.0",
-            release.toString());
+            "1.2.0");
 
     SignedManifest m = ReleasePackage.readManifest(release);
     assertThat(packed).isZero();
     assertThat(signed).isZero();
-    assertThat(verified).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("OK").contains("2.5.0");
+    assertThat(verified).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("OK").contains("2.5.0");
     assertThat(m.signatures()).hasSize(2);
     assertThat(m.release().components().get(0).rebootRequired()).isTrue();
     assertThat(m.release().components().get(1).installOrder()).isEqualTo(5);
@@ -158,21 +133,7 @@ class ReleaseCommandsTest {
   void pack_deltaBaseGivenAsDigest_usesDigest() throws Exception {
     String digest = "ab".repeat(32);
 
-    int packed =
-        run(
-            "pack",
-            "--version",
-            "1.0.0",
-            "--sequence",
-            "1",
-            "--device-type",
-            "x",
-            "--component",
-            "rootfs=firmware:" + firmware,
-            "--delta",
-            "rootfs=0.9.0:" + digest + ":" + patch,
-            "--out",
-            release.toString());
+    int packed = packFirmware("1.0.0", "1", "--delta", "rootfs=0.9.0:" + digest + ":" + patch);
 
     assertThat(packed).isZero();
     assertThat(
@@ -195,23 +156,9 @@ class ReleaseCommandsTest {
   void pack_deltaBaseDigestInUpperCase_usesLowerCaseDigest() throws Exception {
     String digest = "AB".repeat(32);
 
-    int packed =
-        run(
-            "pack",
-            "--version",
-            "1.0.0",
-            "--sequence",
-            "1",
-            "--device-type",
-            "x",
-            "--component",
-            "rootfs=firmware:" + firmware,
-            "--delta",
-            "rootfs=0.9.0:" + digest + ":" + patch,
-            "--out",
-            release.toString());
+    int packed = packFirmware("1.0.0", "1", "--delta", "rootfs=0.9.0:" + digest + ":" + patch);
 
-    assertThat(packed).as(err.toString()).isZero();
+    assertThat(packed).as(cli.err()).isZero();
     assertThat(
             ReleasePackage.readManifest(release)
                 .release()
@@ -238,23 +185,10 @@ class ReleaseCommandsTest {
         .diff(oldFirmware, other, wrongPatch);
 
     int status =
-        run(
-            "pack",
-            "--version",
-            "2.5.0",
-            "--sequence",
-            "3",
-            "--device-type",
-            "x",
-            "--component",
-            "rootfs=firmware:" + firmware,
-            "--delta",
-            "rootfs=2.4.0:" + oldFirmware + ":" + wrongPatch,
-            "--out",
-            release.toString());
+        packFirmware("2.5.0", "3", "--delta", "rootfs=2.4.0:" + oldFirmware + ":" + wrongPatch);
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("--delta rootfs").contains("wrong.bsdiff");
+    assertThat(cli.err()).contains("--delta rootfs").contains("wrong.bsdiff");
     assertThat(release).doesNotExist();
   }
 
@@ -262,32 +196,32 @@ class ReleaseCommandsTest {
   void verify_unsignedRelease_exitsThreeWithSignatureMissing() {
     pack();
 
-    int status = run("verify", "--trust", trust.toString(), release.toString());
+    int status = verify();
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("SIGNATURE_MISSING");
+    assertThat(cli.err()).contains("SIGNATURE_MISSING");
   }
 
   @Test
   void verify_signedByOneOfTwoRequiredKeys_exitsThreeWithThresholdNotMet() {
     pack();
-    run("sign", "--key", key("a"), release.toString());
+    cli.run("sign", "--key", cli.key("a"), release.toString());
 
-    int status = run("verify", "--trust", trust.toString(), release.toString());
+    int status = verify();
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("SIGNATURE_THRESHOLD_NOT_MET");
+    assertThat(cli.err()).contains("SIGNATURE_THRESHOLD_NOT_MET");
   }
 
   @Test
   void verify_signedByUntrustedKeys_exitsThreeWithKeyUnknown() {
     pack();
-    run("sign", "--key", key("c"), release.toString());
+    cli.run("sign", "--key", cli.key("c"), release.toString());
 
-    int status = run("verify", "--trust", trust.toString(), release.toString());
+    int status = verify();
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("KEY_UNKNOWN");
+    assertThat(cli.err()).contains("KEY_UNKNOWN");
   }
 
   @Test
@@ -299,10 +233,10 @@ class ReleaseCommandsTest {
     root.put("sequence", 13);
     Files.write(manifest, JSON.writeValueAsBytes(root));
 
-    int status = run("verify", "--trust", trust.toString(), release.toString());
+    int status = verify();
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("SIGNATURE_INVALID");
+    assertThat(cli.err()).contains("SIGNATURE_INVALID");
   }
 
   @Test
@@ -311,10 +245,10 @@ class ReleaseCommandsTest {
     signBoth();
     Files.write(release.resolve("rootfs-2.5.0.img"), new byte[] {6, 5, 4, 3, 2, 1});
 
-    int status = run("verify", "--trust", trust.toString(), release.toString());
+    int status = verify();
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("PAYLOAD_MISMATCH").contains("rootfs-2.5.0.img");
+    assertThat(cli.err()).contains("PAYLOAD_MISMATCH").contains("rootfs-2.5.0.img");
   }
 
   @Test
@@ -322,7 +256,7 @@ class ReleaseCommandsTest {
     pack();
     Files.writeString(release.resolve("app-2.5.0.tar"), "evil");
 
-    int status = run("sign", "--key", key("a"), release.toString());
+    int status = cli.run("sign", "--key", cli.key("a"), release.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
     assertThat(ReleasePackage.readManifest(release).signatures()).isEmpty();
@@ -333,17 +267,10 @@ class ReleaseCommandsTest {
     pack();
     signBoth();
 
-    int status =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
-            "--installed-sequence",
-            "12",
-            release.toString());
+    int status = verify("--installed-sequence", "12");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("SEQUENCE_NOT_HIGHER").contains("12");
+    assertThat(cli.err()).contains("SEQUENCE_NOT_HIGHER").contains("12");
   }
 
   @Test
@@ -351,17 +278,10 @@ class ReleaseCommandsTest {
     pack();
     signBoth();
 
-    int status =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
-            "--installed-version",
-            "3.0.0",
-            release.toString());
+    int status = verify("--installed-version", "3.0.0");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("VERSION_DOWNGRADE").contains("2.5.0");
+    assertThat(cli.err()).contains("VERSION_DOWNGRADE").contains("2.5.0");
   }
 
   @Test
@@ -369,18 +289,9 @@ class ReleaseCommandsTest {
     pack("--downgrade");
     signBoth();
 
-    int status =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
-            "--installed-version",
-            "3.0.0",
-            "--installed-sequence",
-            "11",
-            release.toString());
+    int status = verify("--installed-version", "3.0.0", "--installed-sequence", "11");
 
-    assertThat(status).as(err.toString()).isZero();
+    assertThat(status).as(cli.err()).isZero();
   }
 
   @Test
@@ -388,19 +299,10 @@ class ReleaseCommandsTest {
     pack();
     signBoth();
 
-    int status =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
-            "--device-type",
-            "camera",
-            "--agent-version",
-            "1.0.0",
-            release.toString());
+    int status = verify("--device-type", "camera", "--agent-version", "1.0.0");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("DEVICE_TYPE_MISMATCH")
         .contains("camera")
         .contains("minAgentVersion");
@@ -411,17 +313,10 @@ class ReleaseCommandsTest {
     pack("--expires", "2027-01-01T00:00:00Z");
     signBoth();
 
-    int status =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
-            "--now",
-            "2027-01-02T00:00:00Z",
-            release.toString());
+    int status = verify("--now", "2027-01-02T00:00:00Z");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("MANIFEST_EXPIRED");
+    assertThat(cli.err()).contains("MANIFEST_EXPIRED");
   }
 
   /**
@@ -434,17 +329,10 @@ class ReleaseCommandsTest {
     pack("--expires", "2099-01-01T00:00:00Z");
     signBoth();
 
-    int status =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
-            "--now",
-            "2098-01-01T00:00:00Z",
-            release.toString());
+    int status = verify("--now", "2098-01-01T00:00:00Z");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("TRUST_STORE_INVALID").contains("expired");
+    assertThat(cli.err()).contains("TRUST_STORE_INVALID").contains("expired");
   }
 
   /**
@@ -456,18 +344,11 @@ class ReleaseCommandsTest {
     pack();
     signBoth();
 
-    int status =
-        run(
-            "verify",
-            "--trust",
-            trust.toString(),
-            "--installed-sequence",
-            "-5",
-            release.toString());
+    int status = verify("--installed-sequence", "-5");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("INVALID_ARGUMENT").contains("-5");
-    assertThat(out.toString()).doesNotContain("OK");
+    assertThat(cli.err()).contains("INVALID_ARGUMENT").contains("-5");
+    assertThat(cli.out()).doesNotContain("OK");
   }
 
   @Test
@@ -476,10 +357,10 @@ class ReleaseCommandsTest {
     signBoth();
     Files.writeString(release.resolve("manifest.json"), "{\"version\":\"1.0.0\",\"version\":1}");
 
-    int status = run("verify", "--trust", trust.toString(), release.toString());
+    int status = verify();
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("MANIFEST_MALFORMED");
+    assertThat(cli.err()).contains("MANIFEST_MALFORMED");
   }
 
   @Test
@@ -487,10 +368,10 @@ class ReleaseCommandsTest {
     pack();
     signBoth();
 
-    int status = run("inspect", release.toString());
+    int status = cli.run("inspect", release.toString());
 
     assertThat(status).isZero();
-    assertThat(out.toString())
+    assertThat(cli.out())
         .contains("NOT verified")
         .contains("2.5.0")
         .contains("rootfs-2.5.0.img")
@@ -504,10 +385,10 @@ class ReleaseCommandsTest {
     pack();
     signBoth();
 
-    int status = run("inspect", "--json", release.toString());
+    int status = cli.run("inspect", "--json", release.toString());
 
     assertThat(status).isZero();
-    assertThat(SignedManifest.parse(out.toString().getBytes()))
+    assertThat(SignedManifest.parse(cli.out().getBytes()))
         .isEqualTo(ReleasePackage.readManifest(release));
   }
 
@@ -522,7 +403,7 @@ class ReleaseCommandsTest {
       })
   void pack_malformedComponentSpec_exitsTwo(String spec) {
     int status =
-        run(
+        cli.run(
             "pack",
             "--version",
             "1.0.0",
@@ -536,54 +417,28 @@ class ReleaseCommandsTest {
             release.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("--component");
+    assertThat(cli.err()).contains("--component");
   }
 
   @Test
   void pack_malformedDeltaSpec_exitsTwo() {
-    int status =
-        run(
-            "pack",
-            "--version",
-            "1.0.0",
-            "--sequence",
-            "1",
-            "--device-type",
-            "x",
-            "--component",
-            "rootfs=firmware:" + firmware,
-            "--delta",
-            "rootfs=1.0.0:" + patch,
-            "--out",
-            release.toString());
+    int status = packFirmware("1.0.0", "1", "--delta", "rootfs=1.0.0:" + patch);
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("--delta");
+    assertThat(cli.err()).contains("--delta");
   }
 
   @Test
   void pack_invalidVersion_exitsTwoNamingValue() {
-    int status =
-        run(
-            "pack",
-            "--version",
-            "2.5",
-            "--sequence",
-            "1",
-            "--device-type",
-            "x",
-            "--component",
-            "rootfs=firmware:" + firmware,
-            "--out",
-            release.toString());
+    int status = packFirmware("2.5", "1");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("2.5");
+    assertThat(cli.err()).contains("2.5");
   }
 
   @Test
   void pack_missingRequiredOption_exitsTwo() {
-    int status = run("pack", "--version", "1.0.0", "--out", release.toString());
+    int status = cli.run("pack", "--version", "1.0.0", "--out", release.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
   }
@@ -604,9 +459,9 @@ class ReleaseCommandsTest {
   void help_everyCommand_printsUsageAndExitsZero(String command) {
     String[] args = (command + " --help").split(" ");
 
-    int status = run(args);
+    int status = cli.run(args);
 
     assertThat(status).isZero();
-    assertThat(out.toString()).contains("Usage: ota " + command).contains("--help");
+    assertThat(cli.out()).contains("Usage: ota " + command).contains("--help");
   }
 }
