@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -21,6 +18,8 @@ import org.edgeota.api.Component;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.spi.ComponentInstaller;
+import org.edgeota.partition.AtomicSymlink;
+import org.edgeota.partition.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,10 +176,7 @@ public final class ApplicationInstaller implements ComponentInstaller {
   }
 
   private static void switchLink(Path current, String target) throws IOException {
-    Path tmp = current.resolveSibling(".current.tmp-" + UUID.randomUUID());
-    Files.createSymbolicLink(tmp, Path.of(target));
-    AtomicFiles.moveAtomically(tmp, current);
-    AtomicFiles.fsyncDirectory(current.getParent());
+    AtomicSymlink.replace(current, Path.of(target));
   }
 
   private static void removeStaging(Path releases) throws IOException {
@@ -212,22 +208,7 @@ public final class ApplicationInstaller implements ComponentInstaller {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    FileTrees.deleteRecursively(dir);
   }
 
   private static long saturatedMultiply(long a, long b) {

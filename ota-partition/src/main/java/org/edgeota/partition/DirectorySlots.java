@@ -1,19 +1,12 @@
 package org.edgeota.partition;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.slf4j.Logger;
@@ -128,7 +121,7 @@ public final class DirectorySlots {
     try {
       if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         LOG.warn("removing leftover version directory {}", dir);
-        deleteTree(dir);
+        FileTrees.deleteRecursively(dir);
       }
       Files.createDirectory(dir);
     } catch (IOException e) {
@@ -198,19 +191,9 @@ public final class DirectorySlots {
   }
 
   private void replaceLink(String name, String target) {
-    Path tmp = root.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
     try {
-      Files.createSymbolicLink(tmp, Path.of(target));
-      Files.move(tmp, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel dir = FileChannel.open(root, StandardOpenOption.READ)) {
-        dir.force(true);
-      }
+      AtomicSymlink.replace(root.resolve(name), Path.of(target));
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
       throw new OtaException(
           ReasonCode.IO_ERROR,
           root.resolve(name).toString(),
@@ -236,27 +219,5 @@ public final class DirectorySlots {
               + version
               + "'");
     }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-            if (exc != null) {
-              throw exc;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }
