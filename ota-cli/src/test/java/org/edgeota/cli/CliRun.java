@@ -12,20 +12,39 @@ import picocli.CommandLine;
  */
 final class CliRun {
   private final Path keys;
+  private final boolean keepOutput;
   private StringWriter out = new StringWriter();
   private StringWriter err = new StringWriter();
 
-  /** A runner whose {@code keygen} writes into {@code keys}. */
+  /** A runner for commands that need no keys; each run starts with empty output. */
+  CliRun() {
+    this(Path.of("keys"), false);
+  }
+
+  /** A runner whose {@code keygen} writes into {@code keys}; each run starts with empty output. */
   CliRun(Path keys) {
+    this(keys, false);
+  }
+
+  private CliRun(Path keys, boolean keepOutput) {
     this.keys = keys;
+    this.keepOutput = keepOutput;
+  }
+
+  /** A runner that needs no keys and whose output accumulates over all its runs. */
+  static CliRun keepingOutput() {
+    return new CliRun(Path.of("keys"), true);
   }
 
   /**
-   * Runs {@code ota args...} and returns its exit status; {@link #out()}/{@link #err()} hold it.
+   * Runs {@code ota args...} and returns its exit status; {@link #out()}/{@link #err()} hold its
+   * output.
    */
   int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
+    if (!keepOutput) {
+      out = new StringWriter();
+      err = new StringWriter();
+    }
     CommandLine cl = OtaCli.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

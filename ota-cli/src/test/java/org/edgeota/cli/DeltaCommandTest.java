@@ -2,8 +2,6 @@ package org.edgeota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,8 +15,7 @@ import picocli.CommandLine;
 class DeltaCommandTest {
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = CliRun.keepingOutput();
   private Path oldFile;
   private Path newFile;
   private byte[] neu;
@@ -37,11 +34,20 @@ class DeltaCommandTest {
     newFile = Files.write(dir.resolve("new.img"), neu);
   }
 
-  private int run(String... args) {
-    CommandLine cl = OtaCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+  /** Runs {@code ota delta apply} expecting the new image's size and the given SHA-256. */
+  private int apply(String old, String patch, String out, String sha256, String... options) {
+    String[] args = {
+      "delta",
+      "apply",
+      old,
+      patch,
+      out,
+      "--expect-size",
+      Integer.toString(neu.length),
+      "--expect-sha256",
+      sha256
+    };
+    return cli.run(CliRun.concat(args, options));
   }
 
   private static String sha256(byte[] b) throws Exception {
@@ -53,23 +59,14 @@ class DeltaCommandTest {
     Path patch = dir.resolve("p.bsdiff");
     Path result = dir.resolve("out.img");
 
-    int created = run("delta", "create", oldFile.toString(), newFile.toString(), patch.toString());
-    int applied =
-        run(
-            "delta",
-            "apply",
-            oldFile.toString(),
-            patch.toString(),
-            result.toString(),
-            "--expect-size",
-            Integer.toString(neu.length),
-            "--expect-sha256",
-            sha256(neu));
+    int created =
+        cli.run("delta", "create", oldFile.toString(), newFile.toString(), patch.toString());
+    int applied = apply(oldFile.toString(), patch.toString(), result.toString(), sha256(neu));
 
-    assertThat(created).as(err.toString()).isEqualTo(OtaCli.EXIT_OK);
-    assertThat(applied).as(err.toString()).isEqualTo(OtaCli.EXIT_OK);
+    assertThat(created).as(cli.err()).isEqualTo(OtaCli.EXIT_OK);
+    assertThat(applied).as(cli.err()).isEqualTo(OtaCli.EXIT_OK);
     assertThat(Files.readAllBytes(result)).isEqualTo(neu);
-    assertThat(out.toString()).contains("created: patch of").contains("sha256 " + sha256(neu));
+    assertThat(cli.out()).contains("created: patch of").contains("sha256 " + sha256(neu));
   }
 
   @Test
@@ -77,7 +74,7 @@ class DeltaCommandTest {
     Path patch = dir.resolve("p.bsdiff");
 
     int status =
-        run(
+        cli.run(
             "delta",
             "create",
             oldFile.toString(),
@@ -88,29 +85,19 @@ class DeltaCommandTest {
 
     assertThat(status).isEqualTo(OtaCli.EXIT_OK);
     assertThat(patch).doesNotExist();
-    assertThat(out.toString()).contains("no patch written: skipped");
+    assertThat(cli.out()).contains("no patch written: skipped");
   }
 
   @Test
   void apply_wrongExpectedDigest_exitsVerificationFailedAndWritesNoOutput() throws Exception {
     Path patch = dir.resolve("p.bsdiff");
     Path result = dir.resolve("out.img");
-    run("delta", "create", oldFile.toString(), newFile.toString(), patch.toString());
+    cli.run("delta", "create", oldFile.toString(), newFile.toString(), patch.toString());
 
-    int status =
-        run(
-            "delta",
-            "apply",
-            oldFile.toString(),
-            patch.toString(),
-            result.toString(),
-            "--expect-size",
-            Integer.toString(neu.length),
-            "--expect-sha256",
-            "0".repeat(64));
+    int status = apply(oldFile.toString(), patch.toString(), result.toString(), "0".repeat(64));
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("PAYLOAD_MISMATCH");
+    assertThat(cli.err()).contains("PAYLOAD_MISMATCH");
     assertThat(result).doesNotExist();
   }
 
@@ -119,50 +106,36 @@ class DeltaCommandTest {
     Path patch = Files.write(dir.resolve("bad.bsdiff"), "BSDIFF40 but nothing else".getBytes());
 
     int status =
-        run(
-            "delta",
-            "apply",
-            oldFile.toString(),
-            patch.toString(),
-            dir.resolve("o").toString(),
-            "--expect-size",
-            Integer.toString(neu.length),
-            "--expect-sha256",
-            sha256(neu));
+        apply(oldFile.toString(), patch.toString(), dir.resolve("o").toString(), sha256(neu));
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("DELTA_CORRUPT");
+    assertThat(cli.err()).contains("DELTA_CORRUPT");
   }
 
   @Test
   void apply_baseWithOtherDigest_exitsVerificationFailed() throws Exception {
     Path patch = dir.resolve("p.bsdiff");
-    run("delta", "create", oldFile.toString(), newFile.toString(), patch.toString());
+    cli.run("delta", "create", oldFile.toString(), newFile.toString(), patch.toString());
 
     int status =
-        run(
-            "delta",
-            "apply",
+        apply(
             oldFile.toString(),
             patch.toString(),
             dir.resolve("o").toString(),
-            "--expect-size",
-            Integer.toString(neu.length),
-            "--expect-sha256",
             sha256(neu),
             "--expect-base-sha256",
             "ab".repeat(32));
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(err.toString()).contains("DELTA_BASE_MISMATCH");
+    assertThat(cli.err()).contains("DELTA_BASE_MISMATCH");
   }
 
   @Test
   void apply_missingExpectSha_exitsWithUsageError() {
-    int status = run("delta", "apply", "a", "b", "c", "--expect-size", "1");
+    int status = cli.run("delta", "apply", "a", "b", "c", "--expect-size", "1");
 
     assertThat(status).isEqualTo(CommandLine.ExitCode.USAGE);
-    assertThat(err.toString()).contains("--expect-sha256");
+    assertThat(cli.err()).contains("--expect-sha256");
   }
 
   /**
@@ -174,19 +147,14 @@ class DeltaCommandTest {
     Path missing = dir.resolve("missing.img");
 
     int status =
-        run(
-            "delta",
-            "apply",
+        apply(
             missing.toString(),
             dir.resolve("p.bsdiff").toString(),
             dir.resolve("out.img").toString(),
-            "--expect-size",
-            Integer.toString(neu.length),
-            "--expect-sha256",
             sha256(neu));
 
     assertThat(status).isEqualTo(OtaCli.EXIT_IO);
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("IO_ERROR")
         .contains("'" + missing + "'")
         .contains("no such file or directory");
