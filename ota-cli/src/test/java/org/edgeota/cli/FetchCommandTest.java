@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -19,15 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ota fetch} against a real HTTP server on loopback (the JDK's). */
 class FetchCommandTest {
   @TempDir Path dir;
 
   private final byte[] data = new byte[100_000];
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = CliRun.keepingOutput();
   private HttpServer server;
   private String base;
 
@@ -53,11 +49,12 @@ class FetchCommandTest {
     server.stop(0);
   }
 
-  private int run(String... args) {
-    CommandLine cl = OtaCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+  /** Runs {@code ota fetch url --size size --sha256 sha256 --out out options...}. */
+  private int fetch(String url, String size, String sha256, String out, String... options) {
+    return cli.run(
+        CliRun.concat(
+            new String[] {"fetch", url, "--size", size, "--sha256", sha256, "--out", out},
+            options));
   }
 
   private String sha() throws Exception {
@@ -69,21 +66,17 @@ class FetchCommandTest {
     Path target = dir.resolve("fw.bin");
 
     int status =
-        run(
-            "fetch",
+        fetch(
             base + "/fw.bin",
-            "--size",
             String.valueOf(data.length),
-            "--sha256",
             sha(),
-            "--out",
             target.toString(),
             "--max-rate",
             "10M");
 
     assertThat(status).isZero();
     assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    assertThat(out.toString()).contains("100000 bytes").contains(sha());
+    assertThat(cli.out()).contains("100000 bytes").contains(sha());
   }
 
   @Test
@@ -91,55 +84,28 @@ class FetchCommandTest {
     Path target = dir.resolve("fw.bin");
 
     int status =
-        run(
-            "fetch",
-            base + "/fw.bin",
-            "--size",
-            String.valueOf(data.length),
-            "--sha256",
-            "0".repeat(64),
-            "--out",
-            target.toString());
+        fetch(base + "/fw.bin", String.valueOf(data.length), "0".repeat(64), target.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
     assertThat(target).doesNotExist();
-    assertThat(err.toString()).contains("PAYLOAD_MISMATCH");
+    assertThat(cli.err()).contains("PAYLOAD_MISMATCH");
   }
 
   @Test
   void fetch_missingFile_exitsFourWithoutRetrying() throws Exception {
-    int status =
-        run(
-            "fetch",
-            base + "/nothing.bin",
-            "--size",
-            "10",
-            "--sha256",
-            sha(),
-            "--out",
-            dir.resolve("x").toString());
+    int status = fetch(base + "/nothing.bin", "10", sha(), dir.resolve("x").toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_IO);
-    assertThat(err.toString()).contains("404");
+    assertThat(cli.err()).contains("404");
   }
 
   @Test
   void fetch_malformedMaxRate_exitsTwo() throws Exception {
     int status =
-        run(
-            "fetch",
-            base + "/fw.bin",
-            "--size",
-            "1",
-            "--sha256",
-            sha(),
-            "--out",
-            dir.resolve("x").toString(),
-            "--max-rate",
-            "fast");
+        fetch(base + "/fw.bin", "1", sha(), dir.resolve("x").toString(), "--max-rate", "fast");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("--max-rate").contains("fast");
+    assertThat(cli.err()).contains("--max-rate").contains("fast");
   }
 
   @Test
