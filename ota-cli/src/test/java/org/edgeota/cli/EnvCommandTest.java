@@ -3,8 +3,6 @@ package org.edgeota.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +16,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class EnvCommandTest {
   @TempDir Path dir;
 
-  private StringWriter out;
-  private StringWriter err;
+  private final CliRun cli = new CliRun();
   private Path cfg;
   private Path image;
 
@@ -36,15 +32,6 @@ class EnvCommandTest {
     UBootEnv.create(
         FwEnvConfig.parse(cfg),
         Map.of("boot_partition", "A", "bootcmd", "run a; echo \"x=y\"", "zeta", "1"));
-  }
-
-  private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cl = OtaCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
   }
 
   private static String fwPrintenv(String... args) throws Exception {
@@ -73,11 +60,11 @@ class EnvCommandTest {
 
   @Test
   void print_allVariables_sameOutputAsFwPrintenv() throws Exception {
-    int status = run("env", "print", "-c", cfg.toString());
+    int status = cli.run("env", "print", "-c", cfg.toString());
 
     assertThat(status).isZero();
-    assertThat(out.toString()).isEqualTo(fwPrintenv("-c", cfg.toString()));
-    assertThat(out.toString()).startsWith("boot_partition=A\n");
+    assertThat(cli.out()).isEqualTo(fwPrintenv("-c", cfg.toString()));
+    assertThat(cli.out()).startsWith("boot_partition=A\n");
   }
 
   @Test
@@ -95,33 +82,33 @@ class EnvCommandTest {
     assertThat(p.waitFor()).isZero();
     Path singleCfg = Files.writeString(dir.resolve("single.config"), single + " 0 0x1000\n");
 
-    int status = run("env", "print", "-c", singleCfg.toString());
+    int status = cli.run("env", "print", "-c", singleCfg.toString());
 
     assertThat(status).isZero();
-    assertThat(out.toString()).isEqualTo(fwPrintenv("-c", singleCfg.toString()));
-    assertThat(out.toString()).isEqualTo("B=2\n_x=4\na=3\nb=5\nzz=1\n");
+    assertThat(cli.out()).isEqualTo(fwPrintenv("-c", singleCfg.toString()));
+    assertThat(cli.out()).isEqualTo("B=2\n_x=4\na=3\nb=5\nzz=1\n");
   }
 
   @Test
   void print_namedVariables_sameOutputAsFwPrintenv() throws Exception {
-    int status = run("env", "print", "-c", cfg.toString(), "zeta", "bootcmd");
+    int status = cli.run("env", "print", "-c", cfg.toString(), "zeta", "bootcmd");
 
     assertThat(status).isZero();
-    assertThat(out.toString()).isEqualTo(fwPrintenv("-c", cfg.toString(), "zeta", "bootcmd"));
+    assertThat(cli.out()).isEqualTo(fwPrintenv("-c", cfg.toString(), "zeta", "bootcmd"));
   }
 
   @Test
   void print_valueOnly_sameOutputAsFwPrintenvN() throws Exception {
-    int status = run("env", "print", "-c", cfg.toString(), "-n", "bootcmd");
+    int status = cli.run("env", "print", "-c", cfg.toString(), "-n", "bootcmd");
 
     assertThat(status).isZero();
-    assertThat(out.toString()).isEqualTo(fwPrintenv("-c", cfg.toString(), "-n", "bootcmd"));
+    assertThat(cli.out()).isEqualTo(fwPrintenv("-c", cfg.toString(), "-n", "bootcmd"));
   }
 
   @Test
   void set_severalAssignmentsAndDelete_fwPrintenvSeesOneConsistentResult() throws Exception {
     int status =
-        run(
+        cli.run(
             "env",
             "set",
             "-c",
@@ -140,30 +127,30 @@ class EnvCommandTest {
 
   @Test
   void print_missingName_reportedWithStatus2() {
-    int status = run("env", "print", "-c", cfg.toString(), "nope", "zeta");
+    int status = cli.run("env", "print", "-c", cfg.toString(), "nope", "zeta");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(out.toString()).isEqualTo("zeta=1\n");
-    assertThat(err.toString()).contains("'nope' is not set");
+    assertThat(cli.out()).isEqualTo("zeta=1\n");
+    assertThat(cli.err()).contains("'nope' is not set");
   }
 
   @Test
   void set_invalidName_refusedNothingWritten() throws IOException {
     byte[] before = Files.readAllBytes(image);
 
-    int status = run("env", "set", "-c", cfg.toString(), "ok=1", "bad\tname=2");
+    int status = cli.run("env", "set", "-c", cfg.toString(), "ok=1", "bad\tname=2");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("BOOT_ENV_NAME_INVALID");
+    assertThat(cli.err()).contains("BOOT_ENV_NAME_INVALID");
     assertThat(Files.readAllBytes(image)).isEqualTo(before);
   }
 
   @Test
   void set_withoutEquals_invalidInput() {
-    int status = run("env", "set", "-c", cfg.toString(), "justaname");
+    int status = cli.run("env", "set", "-c", cfg.toString(), "justaname");
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("expected NAME=VALUE");
+    assertThat(cli.err()).contains("expected NAME=VALUE");
   }
 
   @Test
@@ -173,11 +160,11 @@ class EnvCommandTest {
     img[0x1000 + 20] ^= 1;
     Files.write(image, img);
 
-    int status = run("env", "print", "-c", cfg.toString());
+    int status = cli.run("env", "print", "-c", cfg.toString());
 
     assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
-    assertThat(err.toString()).contains("boot environment unreadable");
-    assertThat(out.toString()).isEmpty();
+    assertThat(cli.err()).contains("boot environment unreadable");
+    assertThat(cli.out()).isEmpty();
   }
 
   /**
