@@ -2,20 +2,15 @@ package org.edgeota.partition;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Slot;
-import org.edgeota.api.spi.PartitionBackend;
-import org.edgeota.api.spi.SlotWriter;
 import org.edgeota.partition.internal.FileSlots;
 
 /**
@@ -26,11 +21,9 @@ import org.edgeota.partition.internal.FileSlots;
  * device; when that is not available (a regular file standing in for a device) the file size is
  * used.
  */
-public final class BlockDeviceSlots implements PartitionBackend {
-  private final FileSlots slots;
-
+public final class BlockDeviceSlots extends FileSlotsBackend {
   private BlockDeviceSlots(FileSlots slots) {
-    this.slots = slots;
+    super(slots);
   }
 
   /**
@@ -41,10 +34,8 @@ public final class BlockDeviceSlots implements PartitionBackend {
    * @return the backend
    */
   public static BlockDeviceSlots of(Map<Slot, Path> devices, Supplier<Slot> bootedSlot) {
-    Objects.requireNonNull(bootedSlot, "bootedSlot");
     return new BlockDeviceSlots(
-        new FileSlots(
-            devices, () -> EnumSet.of(bootedSlot.get()), false, s -> deviceSize(devices, s)));
+        new FileSlots(devices, bootedOnly(bootedSlot), false, s -> deviceSize(devices, s)));
   }
 
   /**
@@ -57,23 +48,7 @@ public final class BlockDeviceSlots implements PartitionBackend {
    */
   public static BlockDeviceSlots of(Map<Slot, Path> devices, BootScheme scheme) {
     return new BlockDeviceSlots(
-        new FileSlots(
-            devices, () -> ImageFileSlots.inUse(scheme), false, s -> deviceSize(devices, s)));
-  }
-
-  @Override
-  public long capacity(Slot slot) {
-    return slots.capacity(slot);
-  }
-
-  @Override
-  public SeekableByteChannel openForRead(Slot slot) {
-    return slots.openForRead(slot);
-  }
-
-  @Override
-  public SlotWriter openForWrite(Slot slot, long imageSize) {
-    return slots.openForWrite(slot, imageSize);
+        new FileSlots(devices, () -> inUse(scheme), false, s -> deviceSize(devices, s)));
   }
 
   private static long deviceSize(Map<Slot, Path> devices, Slot s) {

@@ -1,20 +1,14 @@
 package org.edgeota.partition;
 
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Slot;
-import org.edgeota.api.spi.PartitionBackend;
-import org.edgeota.api.spi.SlotWriter;
 import org.edgeota.partition.internal.FileSlots;
 
 /**
@@ -25,11 +19,9 @@ import org.edgeota.partition.internal.FileSlots;
  * declared number of bytes ({@link #withCapacity}; the file is created on first write). Images are
  * written from offset 0; bytes after the image are left as they were.
  */
-public final class ImageFileSlots implements PartitionBackend {
-  private final FileSlots slots;
-
+public final class ImageFileSlots extends FileSlotsBackend {
   private ImageFileSlots(FileSlots slots) {
-    this.slots = slots;
+    super(slots);
   }
 
   /**
@@ -40,9 +32,8 @@ public final class ImageFileSlots implements PartitionBackend {
    * @return the backend
    */
   public static ImageFileSlots preallocated(Map<Slot, Path> files, Supplier<Slot> bootedSlot) {
-    Objects.requireNonNull(bootedSlot, "bootedSlot");
     return new ImageFileSlots(
-        new FileSlots(files, () -> EnumSet.of(bootedSlot.get()), false, s -> fileSize(files, s)));
+        new FileSlots(files, bootedOnly(bootedSlot), false, s -> fileSize(files, s)));
   }
 
   /**
@@ -76,9 +67,7 @@ public final class ImageFileSlots implements PartitionBackend {
           Long.toString(capacity),
           "slot capacity: expected a non-negative byte count, found " + capacity);
     }
-    Objects.requireNonNull(bootedSlot, "bootedSlot");
-    return new ImageFileSlots(
-        new FileSlots(files, () -> EnumSet.of(bootedSlot.get()), true, s -> capacity));
+    return new ImageFileSlots(new FileSlots(files, bootedOnly(bootedSlot), true, s -> capacity));
   }
 
   /**
@@ -89,26 +78,6 @@ public final class ImageFileSlots implements PartitionBackend {
    */
   public Path path(Slot slot) {
     return slots.path(slot);
-  }
-
-  @Override
-  public long capacity(Slot slot) {
-    return slots.capacity(slot);
-  }
-
-  @Override
-  public SeekableByteChannel openForRead(Slot slot) {
-    return slots.openForRead(slot);
-  }
-
-  @Override
-  public SlotWriter openForWrite(Slot slot, long imageSize) {
-    return slots.openForWrite(slot, imageSize);
-  }
-
-  static Set<Slot> inUse(BootScheme scheme) {
-    Slot selected = scheme.bootedSlot();
-    return scheme.inTrial() ? EnumSet.allOf(Slot.class) : EnumSet.of(selected);
   }
 
   private static long fileSize(Map<Slot, Path> files, Slot s) {
