@@ -12,11 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Strict parsing: every malformed document is refused with the field and the value named. */
@@ -98,28 +102,6 @@ class SignedManifestParseTest {
   }
 
   @Test
-  void parse_sequenceAsString_throwsMalformedNamingField() throws Exception {
-    byte[] json = mutate(r -> r.put("sequence", "42"));
-
-    assertRefused(json, ReasonCode.MANIFEST_MALFORMED).hasMessageContaining("'sequence'");
-  }
-
-  @Test
-  void parse_sizeAsFloat_throwsMalformed() throws Exception {
-    byte[] json = mutate(r -> component(r, 0).put("size", 1.5));
-
-    assertRefused(json, ReasonCode.MANIFEST_MALFORMED).hasMessageContaining("components[0].size");
-  }
-
-  @Test
-  void parse_rebootRequiredAsString_throwsMalformed() throws Exception {
-    byte[] json = mutate(r -> component(r, 0).put("rebootRequired", "true"));
-
-    assertRefused(json, ReasonCode.MANIFEST_MALFORMED)
-        .hasMessageContaining("components[0].rebootRequired");
-  }
-
-  @Test
   void parse_negativeSize_throwsFieldInvalidNamingValue() throws Exception {
     byte[] json = mutate(r -> component(r, 1).put("size", -5));
 
@@ -143,13 +125,6 @@ class SignedManifestParseTest {
     assertRefused(bytes(json), ReasonCode.MANIFEST_FIELD_INVALID);
   }
 
-  @Test
-  void parse_negativeSequence_throwsFieldInvalid() throws Exception {
-    byte[] json = mutate(r -> r.put("sequence", -1));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID).hasMessageContaining("'sequence'");
-  }
-
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -165,15 +140,6 @@ class SignedManifestParseTest {
     assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID)
         .hasMessageContaining("components[0].sha256")
         .hasMessageContaining(digest.substring(0, 3));
-  }
-
-  @Test
-  void parse_badDeltaDigest_throwsFieldInvalidNamingNestedField() throws Exception {
-    byte[] json =
-        mutate(r -> ((ObjectNode) component(r, 0).get("deltas").get(0)).put("fromSha256", "00"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID)
-        .hasMessageContaining("components[0].deltas[0].fromSha256");
   }
 
   @ParameterizedTest
@@ -243,40 +209,10 @@ class SignedManifestParseTest {
   }
 
   @Test
-  void parse_unsafeDeltaFileName_throwsFieldInvalid() throws Exception {
-    byte[] json =
-        mutate(r -> ((ObjectNode) component(r, 0).get("deltas").get(0)).put("file", "../x"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID)
-        .hasMessageContaining("components[0].deltas[0].file");
-  }
-
-  @Test
   void parse_sameFileForTwoComponents_throwsFieldInvalid() throws Exception {
     byte[] json = mutate(r -> component(r, 1).put("file", component(r, 0).get("file").asText()));
 
     assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID);
-  }
-
-  @Test
-  void parse_duplicateComponentName_throwsFieldInvalid() throws Exception {
-    byte[] json = mutate(r -> component(r, 1).put("name", "firmware"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID).hasMessageContaining("firmware");
-  }
-
-  @Test
-  void parse_unknownMember_throwsMalformedNamingMember() throws Exception {
-    byte[] json = mutate(r -> r.put("installAnyway", true));
-
-    assertRefused(json, ReasonCode.MANIFEST_MALFORMED).hasMessageContaining("installAnyway");
-  }
-
-  @Test
-  void parse_unknownComponentMember_throwsMalformed() throws Exception {
-    byte[] json = mutate(r -> component(r, 0).put("url", "x"));
-
-    assertRefused(json, ReasonCode.MANIFEST_MALFORMED).hasMessageContaining("components[0].url");
   }
 
   @ParameterizedTest
@@ -297,81 +233,10 @@ class SignedManifestParseTest {
   }
 
   @Test
-  void parse_nullVersion_throwsMalformed() throws Exception {
-    byte[] json = mutate(r -> r.putNull("version"));
-
-    assertRefused(json, ReasonCode.MANIFEST_MALFORMED).hasMessageContaining("'version'");
-  }
-
-  @Test
-  void parse_versionNotSemver_throwsFieldInvalid() throws Exception {
-    byte[] json = mutate(r -> r.put("version", "2.4"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID).hasMessageContaining("2.4");
-  }
-
-  @Test
-  void parse_instantWithOffset_throwsFieldInvalid() throws Exception {
-    byte[] json = mutate(r -> r.put("expires", "2026-07-30T10:00:00+02:00"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID).hasMessageContaining("'expires'");
-  }
-
-  @Test
-  void parse_expiresBeforeReleaseDate_throwsFieldInvalid() throws Exception {
-    byte[] json = mutate(r -> r.put("expires", "2025-01-01T00:00:00Z"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID).hasMessageContaining("2025-01-01");
-  }
-
-  @Test
-  void parse_emptyComponents_throwsFieldInvalid() throws Exception {
-    byte[] json = mutate(r -> r.putArray("components"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID).hasMessageContaining("components");
-  }
-
-  @Test
   void parse_emptyTargetDeviceTypes_throwsFieldInvalid() throws Exception {
     byte[] json = mutate(r -> r.putArray("targetDeviceTypes"));
 
     assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID);
-  }
-
-  @Test
-  void parse_unknownDeltaAlgorithm_throwsFieldInvalid() throws Exception {
-    byte[] json =
-        mutate(r -> ((ObjectNode) component(r, 0).get("deltas").get(0)).put("algorithm", "xdelta"));
-
-    assertRefused(json, ReasonCode.MANIFEST_FIELD_INVALID).hasMessageContaining("xdelta");
-  }
-
-  @Test
-  void parse_nullSignatures_throwsSignatureMissing() throws Exception {
-    byte[] json = mutate(r -> r.putNull("signatures"));
-
-    assertRefused(json, ReasonCode.SIGNATURE_MISSING).hasMessageContaining("signatures");
-  }
-
-  @Test
-  void parse_signaturesEmptyString_throwsSignatureMissing() throws Exception {
-    byte[] json = mutate(r -> r.put("signatures", ""));
-
-    assertRefused(json, ReasonCode.SIGNATURE_MISSING).hasMessageContaining("signatures");
-  }
-
-  @Test
-  void parse_signaturesNotAnArray_throwsMalformed() throws Exception {
-    byte[] json = mutate(r -> r.put("signatures", "MEUCIQ=="));
-
-    assertRefused(json, ReasonCode.MANIFEST_MALFORMED).hasMessageContaining("signatures");
-  }
-
-  @Test
-  void parse_emptyStringSignatureValue_throwsSignatureMissing() throws Exception {
-    byte[] json = mutate(r -> ((ObjectNode) r.withArray("signatures").get(0)).put("value", ""));
-
-    assertRefused(json, ReasonCode.SIGNATURE_MISSING).hasMessageContaining("signatures[0].value");
   }
 
   @Test
@@ -390,14 +255,6 @@ class SignedManifestParseTest {
   }
 
   @Test
-  void parse_unknownSignatureAlgorithm_throwsSignatureInvalid() throws Exception {
-    byte[] json =
-        mutate(r -> ((ObjectNode) r.withArray("signatures").get(0)).put("algorithm", "none"));
-
-    assertRefused(json, ReasonCode.SIGNATURE_INVALID).hasMessageContaining("none");
-  }
-
-  @Test
   void parse_missingSignaturesMember_readsAsUnsigned() throws Exception {
     byte[] json = mutate(r -> r.remove("signatures"));
 
@@ -411,6 +268,146 @@ class SignedManifestParseTest {
     String json = "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}";
 
     assertRefused(bytes(json), ReasonCode.MANIFEST_MALFORMED);
+  }
+
+  /** One field of the valid document changed; the refusal names the field or its value. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("documentsWithOneBadField")
+  void parse_documentWithOneBadField_throwsReasonNamingFieldOrValue(
+      Consumer<ObjectNode> change, ReasonCode reason, String named) throws Exception {
+    byte[] json = mutate(change);
+
+    assertRefused(json, reason).hasMessageContaining(named);
+  }
+
+  static Stream<Arguments> documentsWithOneBadField() {
+    return Stream.of(
+        Arguments.of(
+            Named.of(
+                "parse_sequenceAsString_throwsMalformedNamingField",
+                change(r -> r.put("sequence", "42"))),
+            ReasonCode.MANIFEST_MALFORMED,
+            "'sequence'"),
+        Arguments.of(
+            Named.of(
+                "parse_sizeAsFloat_throwsMalformed", change(r -> component(r, 0).put("size", 1.5))),
+            ReasonCode.MANIFEST_MALFORMED,
+            "components[0].size"),
+        Arguments.of(
+            Named.of(
+                "parse_rebootRequiredAsString_throwsMalformed",
+                change(r -> component(r, 0).put("rebootRequired", "true"))),
+            ReasonCode.MANIFEST_MALFORMED,
+            "components[0].rebootRequired"),
+        Arguments.of(
+            Named.of(
+                "parse_negativeSequence_throwsFieldInvalid", change(r -> r.put("sequence", -1))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "'sequence'"),
+        Arguments.of(
+            Named.of(
+                "parse_badDeltaDigest_throwsFieldInvalidNamingNestedField",
+                change(
+                    r ->
+                        ((ObjectNode) component(r, 0).get("deltas").get(0))
+                            .put("fromSha256", "00"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "components[0].deltas[0].fromSha256"),
+        Arguments.of(
+            Named.of(
+                "parse_unsafeDeltaFileName_throwsFieldInvalid",
+                change(
+                    r -> ((ObjectNode) component(r, 0).get("deltas").get(0)).put("file", "../x"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "components[0].deltas[0].file"),
+        Arguments.of(
+            Named.of(
+                "parse_duplicateComponentName_throwsFieldInvalid",
+                change(r -> component(r, 1).put("name", "firmware"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "firmware"),
+        Arguments.of(
+            Named.of(
+                "parse_unknownMember_throwsMalformedNamingMember",
+                change(r -> r.put("installAnyway", true))),
+            ReasonCode.MANIFEST_MALFORMED,
+            "installAnyway"),
+        Arguments.of(
+            Named.of(
+                "parse_unknownComponentMember_throwsMalformed",
+                change(r -> component(r, 0).put("url", "x"))),
+            ReasonCode.MANIFEST_MALFORMED,
+            "components[0].url"),
+        Arguments.of(
+            Named.of("parse_nullVersion_throwsMalformed", change(r -> r.putNull("version"))),
+            ReasonCode.MANIFEST_MALFORMED,
+            "'version'"),
+        Arguments.of(
+            Named.of(
+                "parse_versionNotSemver_throwsFieldInvalid", change(r -> r.put("version", "2.4"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "2.4"),
+        Arguments.of(
+            Named.of(
+                "parse_instantWithOffset_throwsFieldInvalid",
+                change(r -> r.put("expires", "2026-07-30T10:00:00+02:00"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "'expires'"),
+        Arguments.of(
+            Named.of(
+                "parse_expiresBeforeReleaseDate_throwsFieldInvalid",
+                change(r -> r.put("expires", "2025-01-01T00:00:00Z"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "2025-01-01"),
+        Arguments.of(
+            Named.of(
+                "parse_emptyComponents_throwsFieldInvalid", change(r -> r.putArray("components"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "components"),
+        Arguments.of(
+            Named.of(
+                "parse_unknownDeltaAlgorithm_throwsFieldInvalid",
+                change(
+                    r ->
+                        ((ObjectNode) component(r, 0).get("deltas").get(0))
+                            .put("algorithm", "xdelta"))),
+            ReasonCode.MANIFEST_FIELD_INVALID,
+            "xdelta"),
+        Arguments.of(
+            Named.of(
+                "parse_nullSignatures_throwsSignatureMissing",
+                change(r -> r.putNull("signatures"))),
+            ReasonCode.SIGNATURE_MISSING,
+            "signatures"),
+        Arguments.of(
+            Named.of(
+                "parse_signaturesEmptyString_throwsSignatureMissing",
+                change(r -> r.put("signatures", ""))),
+            ReasonCode.SIGNATURE_MISSING,
+            "signatures"),
+        Arguments.of(
+            Named.of(
+                "parse_signaturesNotAnArray_throwsMalformed",
+                change(r -> r.put("signatures", "MEUCIQ=="))),
+            ReasonCode.MANIFEST_MALFORMED,
+            "signatures"),
+        Arguments.of(
+            Named.of(
+                "parse_emptyStringSignatureValue_throwsSignatureMissing",
+                change(r -> ((ObjectNode) r.withArray("signatures").get(0)).put("value", ""))),
+            ReasonCode.SIGNATURE_MISSING,
+            "signatures[0].value"),
+        Arguments.of(
+            Named.of(
+                "parse_unknownSignatureAlgorithm_throwsSignatureInvalid",
+                change(
+                    r -> ((ObjectNode) r.withArray("signatures").get(0)).put("algorithm", "none"))),
+            ReasonCode.SIGNATURE_INVALID,
+            "none"));
+  }
+
+  private static Consumer<ObjectNode> change(Consumer<ObjectNode> change) {
+    return change;
   }
 
   @Test
