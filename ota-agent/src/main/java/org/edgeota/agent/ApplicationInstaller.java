@@ -234,13 +234,7 @@ public final class ApplicationInstaller implements ComponentInstaller {
      * @throws OtaException with {@code INVALID_ARGUMENT} when not positive
      */
     public Builder expansionRatio(long ratio) {
-      if (ratio <= 0) {
-        throw new OtaException(
-            ReasonCode.INVALID_ARGUMENT,
-            String.valueOf(ratio),
-            "expansionRatio: expected a positive factor, found " + ratio);
-      }
-      this.expansionRatio = ratio;
+      this.expansionRatio = Arguments.positive("expansionRatio", ratio, "factor");
       return this;
     }
 
@@ -252,13 +246,7 @@ public final class ApplicationInstaller implements ComponentInstaller {
      * @throws OtaException with {@code INVALID_ARGUMENT} when not positive
      */
     public Builder maxEntries(long max) {
-      if (max <= 0) {
-        throw new OtaException(
-            ReasonCode.INVALID_ARGUMENT,
-            String.valueOf(max),
-            "maxEntries: expected a positive count, found " + max);
-      }
-      this.maxEntries = max;
+      this.maxEntries = Arguments.positive("maxEntries", max, "count");
       return this;
     }
 

@@ -83,13 +83,7 @@ public final class ConfigInstaller implements ComponentInstaller {
    */
   public static ConfigInstaller inDirectory(Path directory, long maxBytes) {
     Objects.requireNonNull(directory, "directory");
-    if (maxBytes <= 0) {
-      throw new OtaException(
-          ReasonCode.INVALID_ARGUMENT,
-          String.valueOf(maxBytes),
-          "maxBytes: expected a positive byte count, found " + maxBytes);
-    }
-    return new ConfigInstaller(directory, maxBytes);
+    return new ConfigInstaller(directory, Arguments.positive("maxBytes", maxBytes, "byte count"));
   }
 
   /**

@@ -1365,13 +1365,7 @@ public final class UpdateAgent {
      * @throws OtaException with {@code INVALID_ARGUMENT} for a negative size
      */
     public Builder factoryFirmwareSize(long bytes) {
-      if (bytes < 0) {
-        throw new OtaException(
-            ReasonCode.INVALID_ARGUMENT,
-            String.valueOf(bytes),
-            "factoryFirmwareSize: expected a non-negative byte count, found " + bytes);
-      }
-      this.factoryFirmwareSize = bytes;
+      this.factoryFirmwareSize = Arguments.nonNegative("factoryFirmwareSize", bytes, "byte count");
       return this;
     }
 
