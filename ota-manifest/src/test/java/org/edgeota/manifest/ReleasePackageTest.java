@@ -7,6 +7,7 @@ import static org.edgeota.manifest.Fixtures.ED_1;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.edgeota.api.Component;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
@@ -44,6 +45,11 @@ class ReleasePackageTest {
         .pack(out);
   }
 
+  private AbstractThrowableAssert<?, ? extends Throwable> assertPayloadsRefused(SignedManifest m) {
+    return assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
+        .isInstanceOf(OtaException.class);
+  }
+
   @Test
   void pack_copiesPayloadsAndWritesManifestWithSizesAndDigests() throws Exception {
     SignedManifest m = pack();
@@ -74,8 +80,7 @@ class ReleasePackageTest {
     SignedManifest m = ManifestSigner.sign(pack(), ED_1);
     Files.write(out.resolve("firmware-2.5.0.img"), new byte[] {1, 2, 3, 4, 6});
 
-    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
-        .isInstanceOf(OtaException.class)
+    assertPayloadsRefused(m)
         .hasMessageContaining("firmware-2.5.0.img")
         .hasMessageContaining("SHA-256")
         .satisfies(
@@ -87,9 +92,7 @@ class ReleasePackageTest {
     SignedManifest m = pack();
     Files.write(out.resolve("firmware-2.5.0.img"), new byte[] {1, 2});
 
-    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
-        .isInstanceOf(OtaException.class)
-        .hasMessageContaining("expected 5 bytes, found 2 bytes");
+    assertPayloadsRefused(m).hasMessageContaining("expected 5 bytes, found 2 bytes");
   }
 
   @Test
@@ -97,9 +100,7 @@ class ReleasePackageTest {
     SignedManifest m = pack();
     Files.writeString(out.resolve("firmware-2.4.0-2.5.0.bsdiff"), "BSDIFF40..!");
 
-    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
-        .isInstanceOf(OtaException.class)
-        .hasMessageContaining("firmware-2.4.0-2.5.0.bsdiff");
+    assertPayloadsRefused(m).hasMessageContaining("firmware-2.4.0-2.5.0.bsdiff");
   }
 
   @Test
@@ -107,8 +108,7 @@ class ReleasePackageTest {
     SignedManifest m = pack();
     Files.delete(out.resolve("app-2.5.0.tar"));
 
-    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
-        .isInstanceOf(OtaException.class)
+    assertPayloadsRefused(m)
         .satisfies(
             e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
   }
@@ -119,9 +119,7 @@ class ReleasePackageTest {
     Files.delete(out.resolve("app-2.5.0.tar"));
     Files.createSymbolicLink(out.resolve("app-2.5.0.tar"), app);
 
-    assertThatThrownBy(() -> ReleasePackage.verifyPayloads(out, m))
-        .isInstanceOf(OtaException.class)
-        .hasMessageContaining("no regular file");
+    assertPayloadsRefused(m).hasMessageContaining("no regular file");
   }
 
   @Test
