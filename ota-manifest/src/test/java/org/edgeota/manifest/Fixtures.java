@@ -85,6 +85,20 @@ final class Fixtures {
     return release("2.4.1", 42);
   }
 
+  /** {@code r} with its components replaced by {@code components}. */
+  static Release withComponents(Release r, List<Component> components) {
+    return new Release(
+        r.version(),
+        r.sequence(),
+        r.downgrade(),
+        r.releaseDate(),
+        r.expires(),
+        r.minAgentVersion(),
+        r.targetDeviceTypes(),
+        r.rollbackVersion(),
+        components);
+  }
+
   /** A trust store of the given keys, signed by all of them. */
   static TrustStore trust(int threshold, SigningKey... keys) {
     return TrustStore.parse(trustDocument(1, threshold, keys).toJson());

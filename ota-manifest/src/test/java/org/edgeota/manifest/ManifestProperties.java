@@ -156,19 +156,7 @@ class ManifestProperties {
                         types,
                         rollback,
                         List.of()));
-    return Combinators.combine(head, components)
-        .as(
-            (r, cs) ->
-                new Release(
-                    r.version(),
-                    r.sequence(),
-                    r.downgrade(),
-                    r.releaseDate(),
-                    r.expires(),
-                    r.minAgentVersion(),
-                    r.targetDeviceTypes(),
-                    r.rollbackVersion(),
-                    cs));
+    return Combinators.combine(head, components).as(Fixtures::withComponents);
   }
 
   private static Arbitrary<Version> versions() {

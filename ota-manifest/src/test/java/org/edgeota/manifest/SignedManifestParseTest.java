@@ -425,15 +425,8 @@ class SignedManifestParseTest {
     var r = release();
     var c = r.components().get(1);
     var bad =
-        new org.edgeota.api.Release(
-            r.version(),
-            r.sequence(),
-            r.downgrade(),
-            r.releaseDate(),
-            r.expires(),
-            r.minAgentVersion(),
-            r.targetDeviceTypes(),
-            r.rollbackVersion(),
+        Fixtures.withComponents(
+            r,
             java.util.List.of(
                 r.components().get(0),
                 new org.edgeota.api.Component(
