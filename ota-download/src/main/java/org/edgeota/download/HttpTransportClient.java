@@ -427,12 +427,7 @@ public final class HttpTransportClient implements TransportClient {
     }
 
     private static void requirePositive(String field, Duration d) {
-      if (d == null || d.isZero() || d.isNegative()) {
-        throw new OtaException(
-            ReasonCode.INVALID_ARGUMENT,
-            String.valueOf(d),
-            "transport '" + field + "': expected a positive duration, found " + d);
-      }
+      SettingChecks.requirePositive("transport", field, d);
     }
   }
 }

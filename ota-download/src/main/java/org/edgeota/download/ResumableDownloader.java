@@ -276,16 +276,11 @@ public final class ResumableDownloader {
     }
 
     private static void requirePositive(String field, Duration d) {
-      if (d == null || d.isZero() || d.isNegative()) {
-        throw invalid(field, String.valueOf(d), "a positive duration");
-      }
+      SettingChecks.requirePositive("downloader", field, d);
     }
 
     private static OtaException invalid(String field, String value, String expected) {
-      return new OtaException(
-          ReasonCode.INVALID_ARGUMENT,
-          value,
-          "downloader '" + field + "': expected " + expected + ", found " + value);
+      return SettingChecks.invalid("downloader", field, value, expected);
     }
   }
 }

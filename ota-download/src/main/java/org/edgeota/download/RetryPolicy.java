@@ -264,16 +264,11 @@ public final class RetryPolicy {
     }
 
     private static void requirePositive(String field, Duration d) {
-      if (d == null || d.isZero() || d.isNegative()) {
-        throw invalid(field, String.valueOf(d), "a positive duration");
-      }
+      SettingChecks.requirePositive("retry policy", field, d);
     }
 
     private static OtaException invalid(String field, String value, String expected) {
-      return new OtaException(
-          ReasonCode.INVALID_ARGUMENT,
-          value,
-          "retry policy '" + field + "': expected " + expected + ", found " + value);
+      return SettingChecks.invalid("retry policy", field, value, expected);
     }
   }
 }

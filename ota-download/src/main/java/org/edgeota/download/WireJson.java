@@ -1,7 +1,6 @@
 package org.edgeota.download;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -9,13 +8,12 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -62,9 +60,9 @@ public final class WireJson {
    */
   public static ObjectMapper newMapper() {
     SimpleModule module = new SimpleModule("edgeota-wire");
-    module.addSerializer(Version.class, new VersionSerializer());
+    module.addSerializer(Version.class, ToStringSerializer.instance);
     module.addDeserializer(Version.class, new VersionDeserializer());
-    module.addSerializer(Instant.class, new InstantSerializer());
+    module.addSerializer(Instant.class, ToStringSerializer.instance);
     module.addDeserializer(Instant.class, new InstantDeserializer());
     return JsonMapper.builder()
         .addModule(module)
@@ -203,20 +201,32 @@ public final class WireJson {
             + found);
   }
 
-  private static final class VersionSerializer extends JsonSerializer<Version> {
-    @Override
-    public void serialize(Version value, JsonGenerator gen, SerializerProvider serializers)
-        throws IOException {
-      gen.writeString(value.toString());
+  /** Reads a JSON string into a value; any other token is refused the Jackson way. */
+  private abstract static class FromString<T> extends JsonDeserializer<T> {
+    private final Class<T> type;
+
+    FromString(Class<T> type) {
+      this.type = type;
     }
+
+    @Override
+    public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        return type.cast(ctxt.handleUnexpectedToken(type, p));
+      }
+      return parse(p);
+    }
+
+    abstract T parse(JsonParser p) throws IOException;
   }
 
-  private static final class VersionDeserializer extends JsonDeserializer<Version> {
+  private static final class VersionDeserializer extends FromString<Version> {
+    VersionDeserializer() {
+      super(Version.class);
+    }
+
     @Override
-    public Version deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() != JsonToken.VALUE_STRING) {
-        return (Version) ctxt.handleUnexpectedToken(Version.class, p);
-      }
+    Version parse(JsonParser p) throws IOException {
       try {
         return Version.parse(p.getText());
       } catch (OtaException e) {
@@ -225,20 +235,13 @@ public final class WireJson {
     }
   }
 
-  private static final class InstantSerializer extends JsonSerializer<Instant> {
-    @Override
-    public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers)
-        throws IOException {
-      gen.writeString(value.toString());
+  private static final class InstantDeserializer extends FromString<Instant> {
+    InstantDeserializer() {
+      super(Instant.class);
     }
-  }
 
-  private static final class InstantDeserializer extends JsonDeserializer<Instant> {
     @Override
-    public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() != JsonToken.VALUE_STRING) {
-        return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
-      }
+    Instant parse(JsonParser p) throws IOException {
       try {
         return Instant.parse(p.getText());
       } catch (DateTimeParseException e) {
