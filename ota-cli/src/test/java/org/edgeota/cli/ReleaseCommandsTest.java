@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.edgeota.delta.DeltaGenerator;
 import org.edgeota.manifest.ReleasePackage;
 import org.edgeota.manifest.SignedManifest;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -262,26 +266,40 @@ class ReleaseCommandsTest {
     assertThat(ReleasePackage.readManifest(release).signatures()).isEmpty();
   }
 
-  @Test
-  void verify_sequenceNotHigher_exitsThreeNamingValue() {
-    pack();
+  /** A release signed by both trusted keys, verified against a device it does not fit. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("releasesNotFittingTheDevice")
+  void verify_signedReleaseNotFittingDevice_exitsThreeNamingReason(
+      String[] packOptions, String[] verifyOptions, String[] errorNames) {
+    pack(packOptions);
     signBoth();
 
-    int status = verify("--installed-sequence", "12");
+    int status = verify(verifyOptions);
 
     assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(cli.err()).contains("SEQUENCE_NOT_HIGHER").contains("12");
+    assertThat(cli.err()).contains(errorNames);
   }
 
-  @Test
-  void verify_olderVersionWithoutDowngrade_exitsThree() {
-    pack();
-    signBoth();
-
-    int status = verify("--installed-version", "3.0.0");
-
-    assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(cli.err()).contains("VERSION_DOWNGRADE").contains("2.5.0");
+  static Stream<Arguments> releasesNotFittingTheDevice() {
+    return Stream.of(
+        Arguments.of(
+            Named.of("verify_sequenceNotHigher_exitsThreeNamingValue", new String[] {}),
+            new String[] {"--installed-sequence", "12"},
+            new String[] {"SEQUENCE_NOT_HIGHER", "12"}),
+        Arguments.of(
+            Named.of("verify_olderVersionWithoutDowngrade_exitsThree", new String[] {}),
+            new String[] {"--installed-version", "3.0.0"},
+            new String[] {"VERSION_DOWNGRADE", "2.5.0"}),
+        Arguments.of(
+            Named.of("verify_wrongDeviceTypeAndOldAgent_exitsThreeNamingBoth", new String[] {}),
+            new String[] {"--device-type", "camera", "--agent-version", "1.0.0"},
+            new String[] {"DEVICE_TYPE_MISMATCH", "camera", "minAgentVersion"}),
+        Arguments.of(
+            Named.of(
+                "verify_afterExpiry_exitsThreeWithManifestExpired",
+                new String[] {"--expires", "2027-01-01T00:00:00Z"}),
+            new String[] {"--now", "2027-01-02T00:00:00Z"},
+            new String[] {"MANIFEST_EXPIRED"}));
   }
 
   @Test
@@ -292,31 +310,6 @@ class ReleaseCommandsTest {
     int status = verify("--installed-version", "3.0.0", "--installed-sequence", "11");
 
     assertThat(status).as(cli.err()).isZero();
-  }
-
-  @Test
-  void verify_wrongDeviceTypeAndOldAgent_exitsThreeNamingBoth() {
-    pack();
-    signBoth();
-
-    int status = verify("--device-type", "camera", "--agent-version", "1.0.0");
-
-    assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(cli.err())
-        .contains("DEVICE_TYPE_MISMATCH")
-        .contains("camera")
-        .contains("minAgentVersion");
-  }
-
-  @Test
-  void verify_afterExpiry_exitsThreeWithManifestExpired() {
-    pack("--expires", "2027-01-01T00:00:00Z");
-    signBoth();
-
-    int status = verify("--now", "2027-01-02T00:00:00Z");
-
-    assertThat(status).isEqualTo(OtaCli.EXIT_VERIFICATION_FAILED);
-    assertThat(cli.err()).contains("MANIFEST_EXPIRED");
   }
 
   /**
