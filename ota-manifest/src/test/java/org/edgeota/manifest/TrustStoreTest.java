@@ -24,9 +24,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Threshold signature verification and trust store rotation. */
 class TrustStoreTest {
@@ -139,54 +144,52 @@ class TrustStoreTest {
     assertRefused(() -> trust.verifyManifest(m, CLOCK), ReasonCode.SIGNATURE_THRESHOLD_NOT_MET);
   }
 
-  @Test
-  void verifyManifest_topLevelFieldChanged_throwsSignatureInvalid() throws Exception {
-    TrustStore trust = trust(1, ED_1);
-    SignedManifest m = tampered(signed(release(), ED_1), r -> r.put("sequence", 43));
+  /** A signed manifest with one signed member changed no longer verifies. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("signedMemberChanges")
+  void verifyManifest_signedMemberChanged_throwsSignatureInvalid(
+      Consumer<ObjectNode> change, SigningKey key) throws Exception {
+    TrustStore trust = trust(1, key);
+    SignedManifest m = tampered(signed(release(), key), change);
 
     assertRefused(() -> trust.verifyManifest(m, CLOCK), ReasonCode.SIGNATURE_INVALID);
   }
 
-  @Test
-  void verifyManifest_downgradeFlagAdded_throwsSignatureInvalid() throws Exception {
-    TrustStore trust = trust(1, ED_1);
-    SignedManifest m = tampered(signed(release(), ED_1), r -> r.put("downgrade", true));
-
-    assertRefused(() -> trust.verifyManifest(m, CLOCK), ReasonCode.SIGNATURE_INVALID);
+  static Stream<Arguments> signedMemberChanges() {
+    return Stream.of(
+        Arguments.of(
+            Named.of(
+                "verifyManifest_topLevelFieldChanged_throwsSignatureInvalid",
+                change(r -> r.put("sequence", 43))),
+            ED_1),
+        Arguments.of(
+            Named.of(
+                "verifyManifest_downgradeFlagAdded_throwsSignatureInvalid",
+                change(r -> r.put("downgrade", true))),
+            ED_1),
+        Arguments.of(
+            Named.of(
+                "verifyManifest_componentDigestChanged_throwsSignatureInvalid",
+                change(r -> component(r, 1).put("sha256", "e".repeat(64)))),
+            P256_1),
+        Arguments.of(
+            Named.of(
+                "verifyManifest_nestedDeltaFieldChanged_throwsSignatureInvalid",
+                change(r -> ((ObjectNode) component(r, 0).get("deltas").get(0)).put("size", 1))),
+            ED_1),
+        Arguments.of(
+            Named.of(
+                "verifyManifest_componentsReordered_throwsSignatureInvalid",
+                change(
+                    r -> {
+                      ArrayNode cs = r.withArray("components");
+                      cs.insert(0, cs.remove(1));
+                    })),
+            ED_1));
   }
 
-  @Test
-  void verifyManifest_componentDigestChanged_throwsSignatureInvalid() throws Exception {
-    TrustStore trust = trust(1, P256_1);
-    SignedManifest m =
-        tampered(signed(release(), P256_1), r -> component(r, 1).put("sha256", "e".repeat(64)));
-
-    assertRefused(() -> trust.verifyManifest(m, CLOCK), ReasonCode.SIGNATURE_INVALID);
-  }
-
-  @Test
-  void verifyManifest_nestedDeltaFieldChanged_throwsSignatureInvalid() throws Exception {
-    TrustStore trust = trust(1, ED_1);
-    SignedManifest m =
-        tampered(
-            signed(release(), ED_1),
-            r -> ((ObjectNode) component(r, 0).get("deltas").get(0)).put("size", 1));
-
-    assertRefused(() -> trust.verifyManifest(m, CLOCK), ReasonCode.SIGNATURE_INVALID);
-  }
-
-  @Test
-  void verifyManifest_componentsReordered_throwsSignatureInvalid() throws Exception {
-    TrustStore trust = trust(1, ED_1);
-    SignedManifest m =
-        tampered(
-            signed(release(), ED_1),
-            r -> {
-              ArrayNode cs = r.withArray("components");
-              cs.insert(0, cs.remove(1));
-            });
-
-    assertRefused(() -> trust.verifyManifest(m, CLOCK), ReasonCode.SIGNATURE_INVALID);
+  private static Consumer<ObjectNode> change(Consumer<ObjectNode> change) {
+    return change;
   }
 
   @Test
