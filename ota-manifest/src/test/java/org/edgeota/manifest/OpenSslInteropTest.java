@@ -50,15 +50,30 @@ class OpenSslInteropTest {
     return out;
   }
 
-  @Test
-  void readPem_ed25519KeyFromOpenSsl_sameKeyIdAndOpenSslVerifiesOurSignature() throws Exception {
-    openssl(dir, "genpkey", "-algorithm", "ed25519", "-out", "k.pem");
+  /** Has OpenSSL export k.pem's public key as k.pub.der and k.pub.pem, and writes "data". */
+  private void exportPublicKeyAndWriteData() throws Exception {
     openssl(dir, "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "k.pub.der");
     openssl(dir, "pkey", "-in", "k.pem", "-pubout", "-out", "k.pub.pem");
     Files.write(dir.resolve("data"), "signed by edgeota".getBytes(StandardCharsets.UTF_8));
+  }
 
+  /** Reads k.pem with {@link SigningKey#readPem} and writes its signature of "data" to "sig". */
+  private SigningKey readPemAndSignData() throws Exception {
     SigningKey key = SigningKey.readPem(dir.resolve("k.pem"));
     Files.write(dir.resolve("sig"), key.sign(Files.readAllBytes(dir.resolve("data"))));
+    return key;
+  }
+
+  private String sha256OfPublicKeyDer() throws Exception {
+    return org.edgeota.manifest.internal.Hex.sha256(Files.readAllBytes(dir.resolve("k.pub.der")));
+  }
+
+  @Test
+  void readPem_ed25519KeyFromOpenSsl_sameKeyIdAndOpenSslVerifiesOurSignature() throws Exception {
+    openssl(dir, "genpkey", "-algorithm", "ed25519", "-out", "k.pem");
+    exportPublicKeyAndWriteData();
+
+    SigningKey key = readPemAndSignData();
     String verified =
         openssl(
             dir,
@@ -74,9 +89,7 @@ class OpenSslInteropTest {
             "sig");
 
     assertThat(key.algorithm()).isEqualTo(SignatureAlgorithm.ED25519);
-    assertThat(key.keyId())
-        .isEqualTo(
-            org.edgeota.manifest.internal.Hex.sha256(Files.readAllBytes(dir.resolve("k.pub.der"))));
+    assertThat(key.keyId()).isEqualTo(sha256OfPublicKeyDer());
     assertThat(verified).contains("Signature Verified Successfully");
   }
 
@@ -93,19 +106,14 @@ class OpenSslInteropTest {
         "ec_param_enc:named_curve",
         "-out",
         "k.pem");
-    openssl(dir, "pkey", "-in", "k.pem", "-pubout", "-outform", "DER", "-out", "k.pub.der");
-    openssl(dir, "pkey", "-in", "k.pem", "-pubout", "-out", "k.pub.pem");
-    Files.write(dir.resolve("data"), "signed by edgeota".getBytes(StandardCharsets.UTF_8));
+    exportPublicKeyAndWriteData();
 
-    SigningKey key = SigningKey.readPem(dir.resolve("k.pem"));
-    Files.write(dir.resolve("sig"), key.sign(Files.readAllBytes(dir.resolve("data"))));
+    SigningKey key = readPemAndSignData();
     String verified =
         openssl(dir, "dgst", "-sha256", "-verify", "k.pub.pem", "-signature", "sig", "data");
 
     assertThat(key.algorithm()).isEqualTo(SignatureAlgorithm.ECDSA_P256_SHA256);
-    assertThat(key.keyId())
-        .isEqualTo(
-            org.edgeota.manifest.internal.Hex.sha256(Files.readAllBytes(dir.resolve("k.pub.der"))));
+    assertThat(key.keyId()).isEqualTo(sha256OfPublicKeyDer());
     assertThat(verified).contains("Verified OK");
   }
 
