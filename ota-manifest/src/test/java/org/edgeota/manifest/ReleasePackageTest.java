@@ -33,12 +33,22 @@ class ReleasePackageTest {
     out = tmp.resolve("release");
   }
 
-  private SignedManifest pack() {
+  /** A builder of release 2.5.0, sequence 7, for device type gateway-v2, without components. */
+  private static ReleasePackage.Builder gatewayRelease250() {
     return ReleasePackage.builder(CLOCK)
         .version(Version.parse("2.5.0"))
         .sequence(7)
         .expires(Fixtures.EXPIRES)
-        .deviceType("gateway-v2")
+        .deviceType("gateway-v2");
+  }
+
+  private AbstractThrowableAssert<?, ? extends Throwable> assertPackRefused(
+      ReleasePackage.Builder b) {
+    return assertThatThrownBy(() -> b.pack(out)).isInstanceOf(OtaException.class);
+  }
+
+  private SignedManifest pack() {
+    return gatewayRelease250()
         .component("firmware", Component.TYPE_FIRMWARE, firmware, 1, true)
         .delta("firmware", Version.parse("2.4.0"), "b".repeat(64), patch)
         .component("app", Component.TYPE_APPLICATION, app, 2, false)
@@ -150,9 +160,7 @@ class ReleasePackageTest {
             .deviceType("x")
             .component("firmware", "firmware", firmware, 1, true);
 
-    assertThatThrownBy(() -> b.pack(out))
-        .isInstanceOf(OtaException.class)
-        .hasMessageContaining("sequence");
+    assertPackRefused(b).hasMessageContaining("sequence");
   }
 
   @Test
@@ -202,17 +210,11 @@ class ReleasePackageTest {
     Path other = Files.createDirectories(tmp.resolve("other"));
     Path clash = Files.writeString(other.resolve("firmware-2.5.0.img"), "another image");
     ReleasePackage.Builder b =
-        ReleasePackage.builder(CLOCK)
-            .version(Version.parse("2.5.0"))
-            .sequence(7)
-            .expires(Fixtures.EXPIRES)
-            .deviceType("gateway-v2")
+        gatewayRelease250()
             .component("firmware", Component.TYPE_FIRMWARE, firmware, 1, true)
             .component("recovery", Component.TYPE_FIRMWARE, clash, 2, true);
 
-    assertThatThrownBy(() -> b.pack(out))
-        .isInstanceOf(OtaException.class)
-        .hasMessageContaining("firmware-2.5.0.img");
+    assertPackRefused(b).hasMessageContaining("firmware-2.5.0.img");
 
     try (var files = Files.list(out)) {
       assertThat(files).containsExactly(before);
@@ -230,8 +232,7 @@ class ReleasePackageTest {
             .deviceType("x")
             .component("firmware", "firmware", firmware, 1, true);
 
-    assertThatThrownBy(() -> b.pack(out))
-        .isInstanceOf(OtaException.class)
+    assertPackRefused(b)
         .hasMessageContaining("sequence")
         .hasMessageContaining("found 0")
         .satisfies(e -> assertThat(((OtaException) e).offendingValue()).isEqualTo("0"));
@@ -246,15 +247,9 @@ class ReleasePackageTest {
   void pack_payloadMissing_throwsIoErrorAndLeavesNoDirectory() {
     Path missing = tmp.resolve("src").resolve("nope.img");
     ReleasePackage.Builder b =
-        ReleasePackage.builder(CLOCK)
-            .version(Version.parse("2.5.0"))
-            .sequence(7)
-            .expires(Fixtures.EXPIRES)
-            .deviceType("gateway-v2")
-            .component("firmware", Component.TYPE_FIRMWARE, missing, 1, true);
+        gatewayRelease250().component("firmware", Component.TYPE_FIRMWARE, missing, 1, true);
 
-    assertThatThrownBy(() -> b.pack(out))
-        .isInstanceOf(OtaException.class)
+    assertPackRefused(b)
         .hasMessageContaining("nope.img")
         .satisfies(e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.IO_ERROR));
 
@@ -264,15 +259,10 @@ class ReleasePackageTest {
   @Test
   void pack_payloadIsDirectory_throwsInvalidArgument() {
     ReleasePackage.Builder b =
-        ReleasePackage.builder(CLOCK)
-            .version(Version.parse("2.5.0"))
-            .sequence(7)
-            .expires(Fixtures.EXPIRES)
-            .deviceType("gateway-v2")
+        gatewayRelease250()
             .component("firmware", Component.TYPE_FIRMWARE, tmp.resolve("src"), 1, true);
 
-    assertThatThrownBy(() -> b.pack(out))
-        .isInstanceOf(OtaException.class)
+    assertPackRefused(b)
         .satisfies(
             e -> assertThat(((OtaException) e).reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT));
   }
