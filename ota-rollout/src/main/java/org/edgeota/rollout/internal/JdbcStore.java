@@ -115,12 +115,56 @@ public final class JdbcStore implements ControllerStore {
    */
   public static JdbcStore sqlite(Path file) {
     SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setBusyTimeout(5_000);
+    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
     Properties props = config.toProperties();
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
-    return new JdbcStore(Dialect.SQLITE, () -> DriverManager.getConnection(url, props), 1);
+    return new JdbcStore(
+        Dialect.SQLITE,
+        () -> {
+          Connection c = DriverManager.getConnection(url, props);
+          try {
+            enableWal(c);
+          } catch (SQLException e) {
+            c.close();
+            throw e;
+          }
+          return c;
+        },
+        1);
+  }
+
+  private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5_000;
+  private static final int WAL_SWITCH_ATTEMPTS = 250;
+  private static final long WAL_SWITCH_PAUSE_MILLIS = 20;
+
+  /**
+   * Switches the database to WAL mode. Changing the journal mode needs the database to itself and
+   * SQLite may refuse it with SQLITE_BUSY without waiting on the busy timeout, so several instances
+   * opening one new file at once retry it here, for about five seconds at most.
+   */
+  private static void enableWal(Connection c) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA journal_mode=WAL")) {
+        String mode = rs.next() ? rs.getString(1) : null;
+        if (!"wal".equalsIgnoreCase(mode)) {
+          throw new SQLException("expected journal_mode wal, found " + mode);
+        }
+        return;
+      } catch (SQLException e) {
+        boolean busy = e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY");
+        if (!busy || attempt >= WAL_SWITCH_ATTEMPTS) {
+          throw e;
+        }
+        try {
+          Thread.sleep(WAL_SWITCH_PAUSE_MILLIS);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted while switching to WAL mode", ie);
+        }
+      }
+    }
   }
 
   /**
