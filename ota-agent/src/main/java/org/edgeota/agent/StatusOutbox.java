@@ -400,13 +400,18 @@ public final class StatusOutbox {
               textOrNull(root, "lastRejection"),
               f));
     } catch (IOException | RuntimeException e) {
-      // An undecodable report can never be delivered; keep it aside for inspection.
+      // An undecodable report can never be delivered; keep it aside for inspection. The
+      // controller will not learn of it, so this is an error, not a recovered fault.
       Path aside = f.resolveSibling(f.getFileName() + ".corrupt");
-      LOG.warn("outbox: unreadable report {} moved to {}: {}", f, aside, e.toString());
+      LOG.error(
+          "outbox: unreadable report {} cannot be delivered; moved to {}: {}",
+          f,
+          aside,
+          e.toString());
       try {
         AtomicFiles.moveAtomically(f, aside);
       } catch (IOException ex) {
-        LOG.warn("outbox: cannot move {} aside: {}", f, ex.toString());
+        LOG.error("outbox: cannot move unreadable report {} aside: {}", f, ex.toString());
       }
       return Optional.empty();
     }
