@@ -20,6 +20,27 @@ class RetryPolicyTest {
         new OtaException(ReasonCode.TRANSPORT_ERROR, null, "test: expected a connection"));
   }
 
+  private RetryRunner runner(int maxAttempts, Duration initial, Duration max, double jitter) {
+    RetryPolicy policy =
+        RetryPolicy.builder()
+            .maxAttempts(maxAttempts)
+            .initialBackoff(initial)
+            .maxBackoff(max)
+            .jitter(jitter)
+            .sleeper(clock.sleeper())
+            .build();
+    return new RetryRunner(policy, clock);
+  }
+
+  private static String runAlwaysFailing(RetryRunner runner) {
+    return runner.run(
+        "op",
+        null,
+        () -> {
+          throw transientFailure();
+        });
+  }
+
   @Test
   void build_zeroAttempts_isRejectedNamingTheSetting() {
     RetryPolicy.Builder b = RetryPolicy.builder().maxAttempts(0);
@@ -56,24 +77,9 @@ class RetryPolicyTest {
 
   @Test
   void run_withoutJitter_backsOffExponentiallyUpToTheCap() {
-    RetryPolicy policy =
-        RetryPolicy.builder()
-            .maxAttempts(6)
-            .initialBackoff(Duration.ofMillis(100))
-            .maxBackoff(Duration.ofMillis(400))
-            .jitter(0)
-            .sleeper(clock.sleeper())
-            .build();
-    RetryRunner runner = new RetryRunner(policy, clock);
+    RetryRunner runner = runner(6, Duration.ofMillis(100), Duration.ofMillis(400), 0);
 
-    assertThatThrownBy(
-            () ->
-                runner.run(
-                    "op",
-                    null,
-                    () -> {
-                      throw transientFailure();
-                    }))
+    assertThatThrownBy(() -> runAlwaysFailing(runner))
         .isInstanceOfSatisfying(
             OtaException.class,
             e -> assertThat(e.reason()).isEqualTo(ReasonCode.RETRIES_EXHAUSTED));
@@ -89,25 +95,9 @@ class RetryPolicyTest {
 
   @Test
   void run_withJitter_keepsEachWaitWithinTheJitterBand() {
-    RetryPolicy policy =
-        RetryPolicy.builder()
-            .maxAttempts(4)
-            .initialBackoff(Duration.ofMillis(1000))
-            .maxBackoff(Duration.ofMillis(1000))
-            .jitter(0.5)
-            .sleeper(clock.sleeper())
-            .build();
-    RetryRunner runner = new RetryRunner(policy, clock);
+    RetryRunner runner = runner(4, Duration.ofMillis(1000), Duration.ofMillis(1000), 0.5);
 
-    assertThatThrownBy(
-            () ->
-                runner.run(
-                    "op",
-                    null,
-                    () -> {
-                      throw transientFailure();
-                    }))
-        .isInstanceOf(OtaException.class);
+    assertThatThrownBy(() -> runAlwaysFailing(runner)).isInstanceOf(OtaException.class);
 
     assertThat(clock.sleeps())
         .hasSize(3)
