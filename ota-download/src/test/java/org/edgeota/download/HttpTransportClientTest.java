@@ -280,52 +280,10 @@ class HttpTransportClientTest {
   void checkIn_overTlsWithConfiguredCaBundle_succeedsAndFailsWithoutIt() throws Exception {
     Path keystore = dir.resolve("server.p12");
     Path ca = dir.resolve("ca.pem");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "server",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=localhost",
-        "-ext",
-        "SAN=ip:127.0.0.1,dns:localhost",
-        "-validity",
-        "2",
-        "-keystore",
-        keystore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-keypass",
-        "changeit");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "server",
-        "-keystore",
-        keystore.toString(),
-        "-storepass",
-        "changeit",
-        "-file",
-        ca.toString());
-    start(
-        WireMockConfiguration.options()
-            .httpDisabled(true)
-            .dynamicHttpsPort()
-            .keystorePath(keystore.toString())
-            .keystoreType("PKCS12")
-            .keystorePassword("changeit")
-            .keyManagerPassword("changeit"));
-    server.stubFor(
-        post("/api/v1/updates/check")
-            .willReturn(
-                aResponse().withStatus(200).withBody(WireJson.toJson(CheckResponse.noUpdate(5)))));
-    URI base = URI.create("https://127.0.0.1:" + server.httpsPort());
+    generateServerKey(keystore, "ip:127.0.0.1,dns:localhost");
+    exportCertificate("server", keystore, "changeit", ca);
+    start(httpsWithServerKey(keystore));
+    URI base = stubCheckInOverHttps(5);
 
     CheckResponse trusted = client(base).caBundle(ca).build().checkIn(CHECK);
 
@@ -343,70 +301,10 @@ class HttpTransportClientTest {
     Path clientStore = dir.resolve("device.p12");
     Path clientCert = dir.resolve("device.pem");
     Path serverTrust = dir.resolve("server-trust.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "server",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=localhost",
-        "-ext",
-        "SAN=ip:127.0.0.1",
-        "-validity",
-        "2",
-        "-keystore",
-        serverStore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-keypass",
-        "changeit");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "server",
-        "-keystore",
-        serverStore.toString(),
-        "-storepass",
-        "changeit",
-        "-file",
-        ca.toString());
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "device",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=dev-7",
-        "-validity",
-        "2",
-        "-keystore",
-        clientStore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "devpass",
-        "-keypass",
-        "devpass");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "device",
-        "-keystore",
-        clientStore.toString(),
-        "-storepass",
-        "devpass",
-        "-file",
-        clientCert.toString());
+    generateServerKey(serverStore, "ip:127.0.0.1");
+    exportCertificate("server", serverStore, "changeit", ca);
+    generateDeviceKey(clientStore);
+    exportCertificate("device", clientStore, "devpass", clientCert);
     keytool(
         "-importcert",
         "-noprompt",
@@ -421,22 +319,12 @@ class HttpTransportClientTest {
         "-storepass",
         "trustpass");
     start(
-        WireMockConfiguration.options()
-            .httpDisabled(true)
-            .dynamicHttpsPort()
-            .keystorePath(serverStore.toString())
-            .keystoreType("PKCS12")
-            .keystorePassword("changeit")
-            .keyManagerPassword("changeit")
+        httpsWithServerKey(serverStore)
             .needClientAuth(true)
             .trustStorePath(serverTrust.toString())
             .trustStoreType("PKCS12")
             .trustStorePassword("trustpass"));
-    server.stubFor(
-        post("/api/v1/updates/check")
-            .willReturn(
-                aResponse().withStatus(200).withBody(WireJson.toJson(CheckResponse.noUpdate(7)))));
-    URI base = URI.create("https://127.0.0.1:" + server.httpsPort());
+    URI base = stubCheckInOverHttps(7);
 
     CheckResponse withCert =
         client(base)
@@ -454,6 +342,67 @@ class HttpTransportClientTest {
   @Test
   void build_clientCertificateWithWrongPassword_failsWithTlsConfig() throws Exception {
     Path clientStore = dir.resolve("device.p12");
+    generateDeviceKey(clientStore);
+
+    assertThatThrownBy(
+            () ->
+                client(URI.create("https://127.0.0.1:9/"))
+                    .clientCertificate(clientStore, "wrong".toCharArray())
+                    .build())
+        .isInstanceOfSatisfying(
+            OtaException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(ReasonCode.TLS_CONFIG);
+              assertThat(e.getMessage()).doesNotContain("wrong");
+            });
+  }
+
+  private URI stubCheckInOverHttps(int pollIntervalSeconds) {
+    server.stubFor(
+        post("/api/v1/updates/check")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withBody(WireJson.toJson(CheckResponse.noUpdate(pollIntervalSeconds)))));
+    return URI.create("https://127.0.0.1:" + server.httpsPort());
+  }
+
+  private static WireMockConfiguration httpsWithServerKey(Path keystore) {
+    return WireMockConfiguration.options()
+        .httpDisabled(true)
+        .dynamicHttpsPort()
+        .keystorePath(keystore.toString())
+        .keystoreType("PKCS12")
+        .keystorePassword("changeit")
+        .keyManagerPassword("changeit");
+  }
+
+  private static void generateServerKey(Path keystore, String subjectAltName) throws Exception {
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=" + subjectAltName,
+        "-validity",
+        "2",
+        "-keystore",
+        keystore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-keypass",
+        "changeit");
+  }
+
+  private static void generateDeviceKey(Path clientStore) throws Exception {
     keytool(
         "-genkeypair",
         "-alias",
@@ -474,18 +423,21 @@ class HttpTransportClientTest {
         "devpass",
         "-keypass",
         "devpass");
+  }
 
-    assertThatThrownBy(
-            () ->
-                client(URI.create("https://127.0.0.1:9/"))
-                    .clientCertificate(clientStore, "wrong".toCharArray())
-                    .build())
-        .isInstanceOfSatisfying(
-            OtaException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(ReasonCode.TLS_CONFIG);
-              assertThat(e.getMessage()).doesNotContain("wrong");
-            });
+  private static void exportCertificate(String alias, Path keystore, String storePassword, Path pem)
+      throws Exception {
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        alias,
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        storePassword,
+        "-file",
+        pem.toString());
   }
 
   private static void keytool(String... args) throws Exception {
