@@ -93,6 +93,19 @@ class ServerMisbehaviourTest {
             .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
   }
 
+  private static ResponseDefinitionBuilder partialContent() {
+    return aResponse().withStatus(206).withHeader("ETag", ETAG);
+  }
+
+  private void downloadWithDefaultPolicy(Path target) throws Exception {
+    downloader(policy().build()).download(request(), target, null);
+  }
+
+  private void assertStartedOverWithoutRange(Path target) throws Exception {
+    assertThat(Files.readAllBytes(target)).isEqualTo(data);
+    server.verify(1, getRequestedFor(urlEqualTo(PATH)).withHeader("Range", absent()));
+  }
+
   private static ReasonCode reasonOf(Throwable t) {
     return ((OtaException) t).reason();
   }
@@ -103,7 +116,7 @@ class ServerMisbehaviourTest {
     Path target = targetWithHalfPartial();
     stubRanged(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data));
 
-    downloader(policy().build()).download(request(), target, null);
+    downloadWithDefaultPolicy(target);
 
     assertThat(Files.readAllBytes(target)).isEqualTo(data);
     assertThat(server.getAllServeEvents()).hasSize(1);
@@ -113,33 +126,25 @@ class ServerMisbehaviourTest {
   void download_206ForAnotherOffset_discardsPartialAndRetriesWithoutRange() throws Exception {
     Path target = targetWithHalfPartial();
     stubRanged(
-        aResponse()
-            .withStatus(206)
-            .withHeader("ETag", ETAG)
+        partialContent()
             .withHeader("Content-Range", "bytes 0-" + (SIZE - 1) + "/" + SIZE)
             .withBody(data));
     stubFull();
 
-    downloader(policy().build()).download(request(), target, null);
+    downloadWithDefaultPolicy(target);
 
-    assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    server.verify(1, getRequestedFor(urlEqualTo(PATH)).withHeader("Range", absent()));
+    assertStartedOverWithoutRange(target);
   }
 
   @Test
   void download_206WithoutContentRange_discardsPartialAndRetriesWithoutRange() throws Exception {
     Path target = targetWithHalfPartial();
-    stubRanged(
-        aResponse()
-            .withStatus(206)
-            .withHeader("ETag", ETAG)
-            .withBody(Artifacts.slice(data, HALF, SIZE)));
+    stubRanged(partialContent().withBody(Artifacts.slice(data, HALF, SIZE)));
     stubFull();
 
-    downloader(policy().build()).download(request(), target, null);
+    downloadWithDefaultPolicy(target);
 
-    assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    server.verify(1, getRequestedFor(urlEqualTo(PATH)).withHeader("Range", absent()));
+    assertStartedOverWithoutRange(target);
   }
 
   @Test
@@ -147,30 +152,25 @@ class ServerMisbehaviourTest {
       throws Exception {
     Path target = targetWithHalfPartial();
     stubRanged(
-        aResponse()
-            .withStatus(206)
-            .withHeader("ETag", ETAG)
+        partialContent()
             .withHeader("Content-Range", "bytes " + HALF + "-oops/" + SIZE)
             .withBody(Artifacts.slice(data, HALF, SIZE)));
     stubFull();
 
-    downloader(policy().build()).download(request(), target, null);
+    downloadWithDefaultPolicy(target);
 
-    assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    server.verify(1, getRequestedFor(urlEqualTo(PATH)).withHeader("Range", absent()));
+    assertStartedOverWithoutRange(target);
   }
 
   @Test
   void download_206WithOtherTotal_failsWithPayloadMismatchWithoutRetry() throws Exception {
     Path target = targetWithHalfPartial();
     stubRanged(
-        aResponse()
-            .withStatus(206)
-            .withHeader("ETag", ETAG)
+        partialContent()
             .withHeader("Content-Range", "bytes " + HALF + "-" + SIZE + "/" + (SIZE + 1))
             .withBody(Artifacts.bytes(SIZE + 1 - HALF, 3)));
 
-    assertThatThrownBy(() -> downloader(policy().build()).download(request(), target, null))
+    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
         .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
 
     assertThat(server.getAllServeEvents()).hasSize(1);
@@ -183,7 +183,7 @@ class ServerMisbehaviourTest {
     Path target = targetWithHalfPartial();
     stubRanged(aResponse().withStatus(416).withHeader("Content-Range", "bytes */" + (SIZE / 2)));
 
-    assertThatThrownBy(() -> downloader(policy().build()).download(request(), target, null))
+    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
         .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
 
     assertThat(server.getAllServeEvents()).hasSize(1);
@@ -197,7 +197,7 @@ class ServerMisbehaviourTest {
     Path target = targetWithHalfPartial();
     stubRanged(aResponse().withStatus(416).withHeader("Content-Range", "bytes */" + HALF));
 
-    assertThatThrownBy(() -> downloader(policy().build()).download(request(), target, null))
+    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
         .satisfies(
             e -> {
               assertThat(reasonOf(e)).isEqualTo(ReasonCode.PAYLOAD_MISMATCH);
@@ -213,7 +213,7 @@ class ServerMisbehaviourTest {
     stubRanged(aResponse().withStatus(416).withHeader("Content-Range", "bytes */" + SIZE));
     stubFull();
 
-    downloader(policy().build()).download(request(), target, null);
+    downloadWithDefaultPolicy(target);
 
     assertThat(Files.readAllBytes(target)).isEqualTo(data);
     assertThat(server.getAllServeEvents()).hasSize(2);
@@ -230,10 +230,9 @@ class ServerMisbehaviourTest {
             .withBody(Artifacts.slice(data, HALF, SIZE)));
     stubFull();
 
-    downloader(policy().build()).download(request(), target, null);
+    downloadWithDefaultPolicy(target);
 
-    assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    server.verify(1, getRequestedFor(urlEqualTo(PATH)).withHeader("Range", absent()));
+    assertStartedOverWithoutRange(target);
   }
 
   @Test
@@ -247,7 +246,7 @@ class ServerMisbehaviourTest {
                     .withBody(Artifacts.bytes(SIZE + 1, 1))));
     Path target = dir.resolve("fw.img");
 
-    assertThatThrownBy(() -> downloader(policy().build()).download(request(), target, null))
+    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
         .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.DOWNLOAD_TOO_LARGE));
 
     assertThat(server.getAllServeEvents()).hasSize(1);
@@ -268,7 +267,7 @@ class ServerMisbehaviourTest {
             .whenScenarioStateIs("ready")
             .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
 
-    downloader(policy().build()).download(request(), dir.resolve("fw.img"), null);
+    downloadWithDefaultPolicy(dir.resolve("fw.img"));
 
     assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(7));
   }
@@ -297,8 +296,7 @@ class ServerMisbehaviourTest {
   void download_404_failsAfterOneRequest() {
     server.stubFor(get(PATH).willReturn(aResponse().withStatus(404)));
 
-    assertThatThrownBy(
-            () -> downloader(policy().build()).download(request(), dir.resolve("fw.img"), null))
+    assertThatThrownBy(() -> downloadWithDefaultPolicy(dir.resolve("fw.img")))
         .satisfies(
             e -> {
               assertThat(reasonOf(e)).isEqualTo(ReasonCode.HTTP_STATUS);
@@ -313,8 +311,7 @@ class ServerMisbehaviourTest {
   void download_403_failsWithAuthRejectedAfterOneRequest() {
     server.stubFor(get(PATH).willReturn(aResponse().withStatus(403)));
 
-    assertThatThrownBy(
-            () -> downloader(policy().build()).download(request(), dir.resolve("fw.img"), null))
+    assertThatThrownBy(() -> downloadWithDefaultPolicy(dir.resolve("fw.img")))
         .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.AUTH_REJECTED));
 
     assertThat(server.getAllServeEvents()).hasSize(1);
@@ -324,8 +321,7 @@ class ServerMisbehaviourTest {
   void download_503Forever_stopsAfterMaxAttemptsWithRetriesExhausted() {
     server.stubFor(get(PATH).willReturn(aResponse().withStatus(503)));
 
-    assertThatThrownBy(
-            () -> downloader(policy().build()).download(request(), dir.resolve("fw.img"), null))
+    assertThatThrownBy(() -> downloadWithDefaultPolicy(dir.resolve("fw.img")))
         .satisfies(
             e -> {
               assertThat(reasonOf(e)).isEqualTo(ReasonCode.RETRIES_EXHAUSTED);
@@ -364,7 +360,7 @@ class ServerMisbehaviourTest {
             .whenScenarioStateIs("ok")
             .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
 
-    downloader(policy().build()).download(request(), dir.resolve("fw.img"), null);
+    downloadWithDefaultPolicy(dir.resolve("fw.img"));
 
     assertThat(Files.readAllBytes(dir.resolve("fw.img"))).isEqualTo(data);
     assertThat(server.getAllServeEvents()).hasSize(2);
