@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The downloader's normal paths: fresh download, resume, local verification, digest check. */
 class ResumableDownloaderTest {
+  private static final String ARTIFACT_PATH = "/api/v1/updates/download/app.bin";
   private static final int SIZE = 200_000;
   private static final int HALF = 80_000;
   private static final String ETAG = "\"v1\"";
@@ -71,9 +73,18 @@ class ResumableDownloaderTest {
         .build();
   }
 
+  private void stubWholeArtifact() {
+    server.stubFor(
+        get(ARTIFACT_PATH)
+            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+  }
+
+  private static RequestPatternBuilder getWithoutRange() {
+    return getRequestedFor(urlEqualTo(ARTIFACT_PATH)).withHeader("Range", absent());
+  }
+
   private ArtifactRequest request() {
-    return new ArtifactRequest(
-        URI.create(server.baseUrl() + "/api/v1/updates/download/app.bin"), SIZE, sha);
+    return new ArtifactRequest(URI.create(server.baseUrl() + ARTIFACT_PATH), SIZE, sha);
   }
 
   private void writePartial(Path target, int bytes, String kind, String validator)
@@ -85,9 +96,7 @@ class ResumableDownloaderTest {
 
   @Test
   void download_fresh200_movesVerifiedFileIntoPlaceAndLeavesNoPartialData() throws Exception {
-    server.stubFor(
-        get("/api/v1/updates/download/app.bin")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubWholeArtifact();
     Path target = dir.resolve("out/app.bin");
     List<DownloadProgress> events = new CopyOnWriteArrayList<>();
 
@@ -100,10 +109,7 @@ class ResumableDownloaderTest {
     assertThat(events).isNotEmpty();
     assertThat(events.get(events.size() - 1).bytes()).isEqualTo(SIZE);
     assertThat(events.get(events.size() - 1).total()).isEqualTo(SIZE);
-    server.verify(
-        1,
-        getRequestedFor(urlEqualTo("/api/v1/updates/download/app.bin"))
-            .withHeader("Range", absent()));
+    server.verify(1, getWithoutRange());
   }
 
   @Test
@@ -111,7 +117,7 @@ class ResumableDownloaderTest {
     Path target = dir.resolve("app.bin");
     writePartial(target, HALF, "etag", ETAG);
     server.stubFor(
-        get("/api/v1/updates/download/app.bin")
+        get(ARTIFACT_PATH)
             .withHeader("Range", equalTo("bytes=" + HALF + "-"))
             .withHeader("If-Range", equalTo(ETAG))
             .willReturn(
@@ -132,7 +138,7 @@ class ResumableDownloaderTest {
     Path target = dir.resolve("app.bin");
     writePartial(target, HALF, "last-modified", OLD_DATE);
     server.stubFor(
-        get("/api/v1/updates/download/app.bin")
+        get(ARTIFACT_PATH)
             .withHeader("If-Range", equalTo(OLD_DATE))
             .willReturn(
                 aResponse()
@@ -164,33 +170,24 @@ class ResumableDownloaderTest {
     byte[] corrupt = data.clone();
     corrupt[1234] ^= 1;
     Files.write(DownloadJob.partialFileOf(target), corrupt);
-    server.stubFor(
-        get("/api/v1/updates/download/app.bin")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubWholeArtifact();
 
     downloader().download(request(), target, null);
 
     assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    server.verify(
-        1,
-        getRequestedFor(urlEqualTo("/api/v1/updates/download/app.bin"))
-            .withHeader("Range", absent()));
+    server.verify(1, getWithoutRange());
   }
 
   @Test
   void download_partialWithoutSidecar_discardsItAndStartsOver() throws Exception {
     Path target = dir.resolve("app.bin");
     Files.write(DownloadJob.partialFileOf(target), Artifacts.bytes(HALF, 7));
-    server.stubFor(
-        get("/api/v1/updates/download/app.bin")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubWholeArtifact();
 
     downloader().download(request(), target, null);
 
     assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    server.verify(
-        getRequestedFor(urlEqualTo("/api/v1/updates/download/app.bin"))
-            .withHeader("Range", absent()));
+    server.verify(getWithoutRange());
   }
 
   @Test
@@ -199,16 +196,12 @@ class ResumableDownloaderTest {
     Files.write(DownloadJob.partialFileOf(target), Artifacts.slice(data, 0, HALF));
     new PartialState(PartialState.FORMAT, "0".repeat(64), SIZE, HALF, "etag", ETAG)
         .write(DownloadJob.sidecarOf(target));
-    server.stubFor(
-        get("/api/v1/updates/download/app.bin")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubWholeArtifact();
 
     downloader().download(request(), target, null);
 
     assertThat(Files.readAllBytes(target)).isEqualTo(data);
-    server.verify(
-        getRequestedFor(urlEqualTo("/api/v1/updates/download/app.bin"))
-            .withHeader("Range", absent()));
+    server.verify(getWithoutRange());
   }
 
   @Test
@@ -216,7 +209,7 @@ class ResumableDownloaderTest {
     byte[] other = data.clone();
     other[SIZE - 1] ^= 0x55;
     server.stubFor(
-        get("/api/v1/updates/download/app.bin")
+        get(ARTIFACT_PATH)
             .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(other)));
     Path target = dir.resolve("app.bin");
 
@@ -249,9 +242,7 @@ class ResumableDownloaderTest {
   void download_existingTargetFile_isReplacedOnlyByVerifiedBytes() throws Exception {
     Path target = dir.resolve("app.bin");
     Files.write(target, new byte[] {1, 2, 3});
-    server.stubFor(
-        get("/api/v1/updates/download/app.bin")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubWholeArtifact();
 
     downloader().download(request(), target, null);
 
@@ -336,9 +327,7 @@ class ResumableDownloaderTest {
 
   @Test
   void download_listenerThatThrows_doesNotFailTheDownload() throws Exception {
-    server.stubFor(
-        get("/api/v1/updates/download/app.bin")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubWholeArtifact();
     Path target = dir.resolve("app.bin");
 
     downloader()
