@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.edgeota.api.Component;
 import org.edgeota.api.DeltaArtifact;
 import org.edgeota.api.OtaException;
@@ -380,21 +381,7 @@ class UpdateAgentTest {
 
   @Test
   void runCycle_firmwareDeltaMatchesInstalledImage_downloadsOnlyThePatch() throws Exception {
-    SimulatedDevice.Releases plain = new SimulatedDevice.Releases();
-    byte[] patch = bsdiff(plain.image1, plain.image2);
-    DeltaArtifact delta =
-        new DeltaArtifact(
-            SimulatedDevice.V1,
-            StubController.sha256(plain.image1),
-            "fw-1-to-2.bsdiff",
-            patch.length,
-            StubController.sha256(patch),
-            "bsdiff");
-    SimulatedDevice d =
-        new SimulatedDevice(
-            tmp,
-            new SimulatedDevice.Releases(
-                List.of(), List.of(delta), java.util.Map.of("fw-1-to-2.bsdiff", patch)));
+    SimulatedDevice d = deviceOfferingFirmwareDelta(StubController::sha256);
     StubController ctl = controller(d);
 
     PostBootResult post = updateAndBoot(d, ctl, true);
@@ -406,21 +393,7 @@ class UpdateAgentTest {
 
   @Test
   void runCycle_firmwareDeltaForAnotherBase_fallsBackToFullImage() throws Exception {
-    SimulatedDevice.Releases plain = new SimulatedDevice.Releases();
-    byte[] patch = bsdiff(plain.image1, plain.image2);
-    DeltaArtifact delta =
-        new DeltaArtifact(
-            SimulatedDevice.V1,
-            "0".repeat(64),
-            "fw-1-to-2.bsdiff",
-            patch.length,
-            StubController.sha256(patch),
-            "bsdiff");
-    SimulatedDevice d =
-        new SimulatedDevice(
-            tmp,
-            new SimulatedDevice.Releases(
-                List.of(), List.of(delta), java.util.Map.of("fw-1-to-2.bsdiff", patch)));
+    SimulatedDevice d = deviceOfferingFirmwareDelta(image -> "0".repeat(64));
     StubController ctl = controller(d);
 
     PostBootResult post = updateAndBoot(d, ctl, true);
@@ -452,6 +425,25 @@ class UpdateAgentTest {
     assertThat(d.appVersion()).isEqualTo("2");
     assertThat(d.scheme().bootedSlot()).isEqualTo(Slot.A);
     assertThat(d.scheme().inTrial()).isFalse();
+  }
+
+  /** A device whose release offers a bsdiff patch from V1 declared for the given base digest. */
+  private SimulatedDevice deviceOfferingFirmwareDelta(Function<byte[], String> baseDigestOfV1)
+      throws Exception {
+    SimulatedDevice.Releases plain = new SimulatedDevice.Releases();
+    byte[] patch = bsdiff(plain.image1, plain.image2);
+    DeltaArtifact delta =
+        new DeltaArtifact(
+            SimulatedDevice.V1,
+            baseDigestOfV1.apply(plain.image1),
+            "fw-1-to-2.bsdiff",
+            patch.length,
+            StubController.sha256(patch),
+            "bsdiff");
+    return new SimulatedDevice(
+        tmp,
+        new SimulatedDevice.Releases(
+            List.of(), List.of(delta), java.util.Map.of("fw-1-to-2.bsdiff", patch)));
   }
 
   private byte[] bsdiff(byte[] from, byte[] to) throws Exception {
