@@ -87,10 +87,25 @@ class ServerMisbehaviourTest {
   }
 
   private void stubFull() {
+    server.stubFor(get(PATH).withHeader("Range", absent()).willReturn(wholeFile()));
+  }
+
+  private ResponseDefinitionBuilder wholeFile() {
+    return aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data);
+  }
+
+  private void stubFirstAnswerThenWholeFile(ResponseDefinitionBuilder first) {
     server.stubFor(
         get(PATH)
-            .withHeader("Range", absent())
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+            .inScenario("second request")
+            .whenScenarioStateIs("Started")
+            .willReturn(first)
+            .willSetStateTo("answered once"));
+    server.stubFor(
+        get(PATH)
+            .inScenario("second request")
+            .whenScenarioStateIs("answered once")
+            .willReturn(wholeFile()));
   }
 
   private static ResponseDefinitionBuilder partialContent() {
@@ -114,7 +129,7 @@ class ServerMisbehaviourTest {
   @Test
   void download_200ToRangedRequest_startsOverInsteadOfAppending() throws Exception {
     Path target = targetWithHalfPartial();
-    stubRanged(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data));
+    stubRanged(wholeFile());
 
     downloadWithDefaultPolicy(target);
 
@@ -255,17 +270,7 @@ class ServerMisbehaviourTest {
 
   @Test
   void download_retryAfterSeconds_waitsAtLeastThatLongBeforeRetrying() throws Exception {
-    server.stubFor(
-        get(PATH)
-            .inScenario("busy")
-            .whenScenarioStateIs("Started")
-            .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "7"))
-            .willSetStateTo("ready"));
-    server.stubFor(
-        get(PATH)
-            .inScenario("busy")
-            .whenScenarioStateIs("ready")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubFirstAnswerThenWholeFile(aResponse().withStatus(503).withHeader("Retry-After", "7"));
 
     downloadWithDefaultPolicy(dir.resolve("fw.img"));
 
@@ -274,17 +279,7 @@ class ServerMisbehaviourTest {
 
   @Test
   void download_retryAfterBeyondCap_waitsOnlyTheCap() throws Exception {
-    server.stubFor(
-        get(PATH)
-            .inScenario("busy")
-            .whenScenarioStateIs("Started")
-            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "86400"))
-            .willSetStateTo("ready"));
-    server.stubFor(
-        get(PATH)
-            .inScenario("busy")
-            .whenScenarioStateIs("ready")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubFirstAnswerThenWholeFile(aResponse().withStatus(429).withHeader("Retry-After", "86400"));
 
     downloader(policy().maxTotalTime(Duration.ofMinutes(5)).build())
         .download(request(), dir.resolve("fw.img"), null);
@@ -348,17 +343,7 @@ class ServerMisbehaviourTest {
 
   @Test
   void download_connectionResetByPeer_isRetriedAndSucceeds() throws Exception {
-    server.stubFor(
-        get(PATH)
-            .inScenario("flaky")
-            .whenScenarioStateIs("Started")
-            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
-            .willSetStateTo("ok"));
-    server.stubFor(
-        get(PATH)
-            .inScenario("flaky")
-            .whenScenarioStateIs("ok")
-            .willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    stubFirstAnswerThenWholeFile(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
 
     downloadWithDefaultPolicy(dir.resolve("fw.img"));
 
@@ -368,8 +353,7 @@ class ServerMisbehaviourTest {
 
   @Test
   void download_bandwidthCap_spreadsTheBytesOverTheExpectedTime() throws Exception {
-    server.stubFor(
-        get(PATH).willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
+    server.stubFor(get(PATH).willReturn(wholeFile()));
     ResumableDownloader capped =
         ResumableDownloader.builder()
             .retryPolicy(policy().build())
