@@ -68,6 +68,15 @@ class TruncatedBodyTest {
     };
   }
 
+  /** Answers the rest of the file from the start of the range the client asked for. */
+  private ScriptedServer.Step resumeFromRequestedRange() {
+    return (req, socket, out) -> rest(rangeStart(req)).answer(req, socket, out);
+  }
+
+  private ArtifactRequest requestTo(ScriptedServer server) {
+    return new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+  }
+
   private ScriptedServer.Step whole() {
     return (req, socket, out) -> {
       ScriptedServer.head(out, 200, "Content-Length: " + SIZE, "ETag: " + ETAG);
@@ -91,11 +100,10 @@ class TruncatedBodyTest {
 
   @Test
   void download_bodyCutShortWithCleanClose_resumesWithRangeFromWhatWasKept() throws Exception {
-    ScriptedServer.Step resume =
-        (req, socket, out) -> rest(rangeStart(req)).answer(req, socket, out);
+    ScriptedServer.Step resume = resumeFromRequestedRange();
     try (ScriptedServer server = new ScriptedServer(List.of(cutAfter(CUT, ETAG, false), resume))) {
       Path target = dir.resolve("a.bin");
-      ArtifactRequest request = new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(server);
 
       downloader().download(request, target, null);
 
@@ -110,11 +118,10 @@ class TruncatedBodyTest {
 
   @Test
   void download_bodyCutShortByReset_resumesWithRange() throws Exception {
-    ScriptedServer.Step resume =
-        (req, socket, out) -> rest(rangeStart(req)).answer(req, socket, out);
+    ScriptedServer.Step resume = resumeFromRequestedRange();
     try (ScriptedServer server = new ScriptedServer(List.of(cutAfter(CUT, ETAG, true), resume))) {
       Path target = dir.resolve("a.bin");
-      ArtifactRequest request = new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(server);
 
       downloader().download(request, target, null);
 
@@ -132,11 +139,10 @@ class TruncatedBodyTest {
           out.flush();
           socket.shutdownOutput();
         };
-    ScriptedServer.Step resume =
-        (req, socket, out) -> rest(rangeStart(req)).answer(req, socket, out);
+    ScriptedServer.Step resume = resumeFromRequestedRange();
     try (ScriptedServer server = new ScriptedServer(List.of(shortBody, resume))) {
       Path target = dir.resolve("a.bin");
-      ArtifactRequest request = new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(server);
 
       downloader().download(request, target, null);
 
@@ -150,7 +156,7 @@ class TruncatedBodyTest {
     try (ScriptedServer server =
         new ScriptedServer(List.of(cutAfter(CUT, "W/\"weak\"", false), whole()))) {
       Path target = dir.resolve("a.bin");
-      ArtifactRequest request = new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(server);
 
       downloader().download(request, target, null);
 
@@ -172,7 +178,7 @@ class TruncatedBodyTest {
         };
     try (ScriptedServer server = new ScriptedServer(List.of(endless))) {
       Path target = dir.resolve("a.bin");
-      ArtifactRequest request = new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(server);
 
       assertThatThrownBy(() -> downloader().download(request, target, null))
           .isInstanceOfSatisfying(
@@ -201,12 +207,11 @@ class TruncatedBodyTest {
           out.write(data, from, firstEnd - from);
           out.flush();
         };
-    ScriptedServer.Step resume =
-        (req, socket, out) -> rest(rangeStart(req)).answer(req, socket, out);
+    ScriptedServer.Step resume = resumeFromRequestedRange();
     try (ScriptedServer server =
         new ScriptedServer(List.of(cutAfter(CUT, ETAG, false), part, resume))) {
       Path target = dir.resolve("a.bin");
-      ArtifactRequest request = new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(server);
 
       downloader().download(request, target, null);
 
@@ -221,15 +226,14 @@ class TruncatedBodyTest {
     Path target = dir.resolve("a.bin");
     try (ScriptedServer first =
         new ScriptedServer(List.of(cutAfter(CUT, ETAG, false), forbidden))) {
-      ArtifactRequest request = new ArtifactRequest(first.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(first);
       assertThatThrownBy(() -> downloader().download(request, target, null))
           .isInstanceOf(OtaException.class);
     }
-    ScriptedServer.Step resume =
-        (req, socket, out) -> rest(rangeStart(req)).answer(req, socket, out);
+    ScriptedServer.Step resume = resumeFromRequestedRange();
 
     try (ScriptedServer second = new ScriptedServer(List.of(resume))) {
-      ArtifactRequest request = new ArtifactRequest(second.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(second);
       downloader().download(request, target, null);
 
       assertThat(Files.readAllBytes(target)).isEqualTo(data);
@@ -262,7 +266,7 @@ class TruncatedBodyTest {
                       .build())
               .minThroughput(50_000, Duration.ofMillis(300))
               .build();
-      ArtifactRequest request = new ArtifactRequest(server.uri("/a.bin"), SIZE, sha);
+      ArtifactRequest request = requestTo(server);
       long started = System.nanoTime();
 
       assertThatThrownBy(() -> guarded.download(request, dir.resolve("a.bin"), null))
