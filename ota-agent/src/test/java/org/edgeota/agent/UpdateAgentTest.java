@@ -234,9 +234,7 @@ class UpdateAgentTest {
   void afterBoot_healthPassesOnlyAfterDelay_commitsOnRetry() {
     SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
     StubController ctl = controller(d);
-    d.powerOn();
-    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
-    d.powerOn();
+    installAndReboot(d, ctl, true);
     long startedAt = System.nanoTime();
     HealthCheck slowStarter =
         new HealthCheck() {
@@ -279,9 +277,7 @@ class UpdateAgentTest {
   void afterBoot_commitWriteFails_isRetriedAndNeverReportedAsSuccess() {
     SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
     StubController ctl = controller(d);
-    d.powerOn();
-    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
-    d.powerOn();
+    installAndReboot(d, ctl, true);
     AtomicInteger failuresLeft = new AtomicInteger(4);
     BootEnv flaky = failingCommits(UBootEnv.of(d.envConfig), failuresLeft);
     UpdateAgent.Builder builder = d.agent(ctl, power, List.of(check("svc", true)));
@@ -344,9 +340,7 @@ class UpdateAgentTest {
   void afterBoot_corruptJournalDuringTrial_switchesBackAndReports() throws Exception {
     SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
     StubController ctl = controller(d);
-    d.powerOn();
-    d.agent(ctl, power, List.of(check("svc", true))).build().runCycle();
-    d.powerOn();
+    installAndReboot(d, ctl, true);
     Files.writeString(d.stateDir.resolve("journal.json"), "garbage");
 
     PostBootResult post = d.agent(ctl, power, List.of(check("svc", true))).build().afterBoot();
@@ -458,10 +452,15 @@ class UpdateAgentTest {
     return bytes;
   }
 
-  private PostBootResult updateAndBoot(SimulatedDevice d, StubController ctl, boolean healthy) {
+  /** Runs one update cycle with the given service health, then powers the device on again. */
+  private void installAndReboot(SimulatedDevice d, StubController ctl, boolean healthy) {
     d.powerOn();
     d.agent(ctl, power, List.of(check("svc", healthy))).build().runCycle();
     d.powerOn();
+  }
+
+  private PostBootResult updateAndBoot(SimulatedDevice d, StubController ctl, boolean healthy) {
+    installAndReboot(d, ctl, healthy);
     return d.agent(ctl, power, List.of(check("svc", healthy))).build().afterBoot();
   }
 
