@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.spi.ArtifactRequest;
@@ -121,6 +122,20 @@ class ServerMisbehaviourTest {
     server.verify(1, getRequestedFor(urlEqualTo(PATH)).withHeader("Range", absent()));
   }
 
+  private static void assertDownloadFails(ThrowingCallable download, ReasonCode reason) {
+    assertThatThrownBy(download).satisfies(e -> assertThat(reasonOf(e)).isEqualTo(reason));
+  }
+
+  private static void assertDownloadFails(
+      ThrowingCallable download, ReasonCode reason, String offendingValue) {
+    assertThatThrownBy(download)
+        .satisfies(
+            e -> {
+              assertThat(reasonOf(e)).isEqualTo(reason);
+              assertThat(((OtaException) e).offendingValue()).isEqualTo(offendingValue);
+            });
+  }
+
   private static ReasonCode reasonOf(Throwable t) {
     return ((OtaException) t).reason();
   }
@@ -185,8 +200,7 @@ class ServerMisbehaviourTest {
             .withHeader("Content-Range", "bytes " + HALF + "-" + SIZE + "/" + (SIZE + 1))
             .withBody(Artifacts.bytes(SIZE + 1 - HALF, 3)));
 
-    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
-        .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
+    assertDownloadFails(() -> downloadWithDefaultPolicy(target), ReasonCode.PAYLOAD_MISMATCH);
 
     assertThat(server.getAllServeEvents()).hasSize(1);
     assertThat(DownloadJob.partialFileOf(target)).doesNotExist();
@@ -198,8 +212,7 @@ class ServerMisbehaviourTest {
     Path target = targetWithHalfPartial();
     stubRanged(aResponse().withStatus(416).withHeader("Content-Range", "bytes */" + (SIZE / 2)));
 
-    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
-        .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.PAYLOAD_MISMATCH));
+    assertDownloadFails(() -> downloadWithDefaultPolicy(target), ReasonCode.PAYLOAD_MISMATCH);
 
     assertThat(server.getAllServeEvents()).hasSize(1);
     assertThat(DownloadJob.partialFileOf(target)).doesNotExist();
@@ -212,12 +225,8 @@ class ServerMisbehaviourTest {
     Path target = targetWithHalfPartial();
     stubRanged(aResponse().withStatus(416).withHeader("Content-Range", "bytes */" + HALF));
 
-    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
-        .satisfies(
-            e -> {
-              assertThat(reasonOf(e)).isEqualTo(ReasonCode.PAYLOAD_MISMATCH);
-              assertThat(((OtaException) e).offendingValue()).isEqualTo("bytes */" + HALF);
-            });
+    assertDownloadFails(
+        () -> downloadWithDefaultPolicy(target), ReasonCode.PAYLOAD_MISMATCH, "bytes */" + HALF);
 
     assertThat(target).doesNotExist();
   }
@@ -261,8 +270,7 @@ class ServerMisbehaviourTest {
                     .withBody(Artifacts.bytes(SIZE + 1, 1))));
     Path target = dir.resolve("fw.img");
 
-    assertThatThrownBy(() -> downloadWithDefaultPolicy(target))
-        .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.DOWNLOAD_TOO_LARGE));
+    assertDownloadFails(() -> downloadWithDefaultPolicy(target), ReasonCode.DOWNLOAD_TOO_LARGE);
 
     assertThat(server.getAllServeEvents()).hasSize(1);
     assertThat(DownloadJob.partialFileOf(target)).doesNotExist();
@@ -291,12 +299,8 @@ class ServerMisbehaviourTest {
   void download_404_failsAfterOneRequest() {
     server.stubFor(get(PATH).willReturn(aResponse().withStatus(404)));
 
-    assertThatThrownBy(() -> downloadWithDefaultPolicy(dir.resolve("fw.img")))
-        .satisfies(
-            e -> {
-              assertThat(reasonOf(e)).isEqualTo(ReasonCode.HTTP_STATUS);
-              assertThat(((OtaException) e).offendingValue()).isEqualTo("404");
-            });
+    assertDownloadFails(
+        () -> downloadWithDefaultPolicy(dir.resolve("fw.img")), ReasonCode.HTTP_STATUS, "404");
 
     assertThat(server.getAllServeEvents()).hasSize(1);
     assertThat(clock.sleeps()).isEmpty();
@@ -306,8 +310,8 @@ class ServerMisbehaviourTest {
   void download_403_failsWithAuthRejectedAfterOneRequest() {
     server.stubFor(get(PATH).willReturn(aResponse().withStatus(403)));
 
-    assertThatThrownBy(() -> downloadWithDefaultPolicy(dir.resolve("fw.img")))
-        .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.AUTH_REJECTED));
+    assertDownloadFails(
+        () -> downloadWithDefaultPolicy(dir.resolve("fw.img")), ReasonCode.AUTH_REJECTED);
 
     assertThat(server.getAllServeEvents()).hasSize(1);
   }
@@ -316,12 +320,10 @@ class ServerMisbehaviourTest {
   void download_503Forever_stopsAfterMaxAttemptsWithRetriesExhausted() {
     server.stubFor(get(PATH).willReturn(aResponse().withStatus(503)));
 
-    assertThatThrownBy(() -> downloadWithDefaultPolicy(dir.resolve("fw.img")))
-        .satisfies(
-            e -> {
-              assertThat(reasonOf(e)).isEqualTo(ReasonCode.RETRIES_EXHAUSTED);
-              assertThat(((OtaException) e).offendingValue()).isEqualTo("HTTP_STATUS");
-            });
+    assertDownloadFails(
+        () -> downloadWithDefaultPolicy(dir.resolve("fw.img")),
+        ReasonCode.RETRIES_EXHAUSTED,
+        "HTTP_STATUS");
 
     assertThat(server.getAllServeEvents()).hasSize(4);
     assertThat(clock.sleeps())
@@ -333,8 +335,9 @@ class ServerMisbehaviourTest {
     server.stubFor(get(PATH).willReturn(aResponse().withStatus(503)));
     RetryPolicy p = policy().maxAttempts(100).maxTotalTime(Duration.ofSeconds(5)).build();
 
-    assertThatThrownBy(() -> downloader(p).download(request(), dir.resolve("fw.img"), null))
-        .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.RETRIES_EXHAUSTED));
+    assertDownloadFails(
+        () -> downloader(p).download(request(), dir.resolve("fw.img"), null),
+        ReasonCode.RETRIES_EXHAUSTED);
 
     assertThat(server.getAllServeEvents()).hasSize(4);
     assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus))
@@ -385,8 +388,8 @@ class ServerMisbehaviourTest {
             .build();
     Path target = dir.resolve("fw.img");
 
-    assertThatThrownBy(() -> bounded.download(request(), target, null))
-        .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.DOWNLOAD_DEADLINE));
+    assertDownloadFails(
+        () -> bounded.download(request(), target, null), ReasonCode.DOWNLOAD_DEADLINE);
 
     assertThat(target).doesNotExist();
     assertThat(PartialState.read(DownloadJob.sidecarOf(target)))
