@@ -20,16 +20,18 @@ class RetryPolicyTest {
         new OtaException(ReasonCode.TRANSPORT_ERROR, null, "test: expected a connection"));
   }
 
+  private RetryPolicy.Builder policy(
+      int maxAttempts, Duration initial, Duration max, double jitter) {
+    return RetryPolicy.builder()
+        .maxAttempts(maxAttempts)
+        .initialBackoff(initial)
+        .maxBackoff(max)
+        .jitter(jitter)
+        .sleeper(clock.sleeper());
+  }
+
   private RetryRunner runner(int maxAttempts, Duration initial, Duration max, double jitter) {
-    RetryPolicy policy =
-        RetryPolicy.builder()
-            .maxAttempts(maxAttempts)
-            .initialBackoff(initial)
-            .maxBackoff(max)
-            .jitter(jitter)
-            .sleeper(clock.sleeper())
-            .build();
-    return new RetryRunner(policy, clock);
+    return new RetryRunner(policy(maxAttempts, initial, max, jitter).build(), clock);
   }
 
   private static String runAlwaysFailing(RetryRunner runner) {
@@ -129,13 +131,8 @@ class RetryPolicyTest {
   @Test
   void run_progressingAttempts_getAFreshBudgetButStopAtTheTotalTime() {
     RetryPolicy policy =
-        RetryPolicy.builder()
-            .maxAttempts(2)
+        policy(2, Duration.ofSeconds(1), Duration.ofSeconds(1), 0)
             .maxTotalTime(Duration.ofSeconds(10))
-            .initialBackoff(Duration.ofSeconds(1))
-            .maxBackoff(Duration.ofSeconds(1))
-            .jitter(0)
-            .sleeper(clock.sleeper())
             .build();
     RetryRunner runner = new RetryRunner(policy, clock);
     AtomicInteger calls = new AtomicInteger();
