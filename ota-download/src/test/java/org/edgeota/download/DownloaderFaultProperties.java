@@ -30,7 +30,7 @@ import org.edgeota.download.support.ScriptedServer;
  * with exactly the artifact's bytes, or with a typed failure and no target: never a stitched file.
  */
 class DownloaderFaultProperties {
-  private static final int SIZE = 40_000;
+  private static final int SIZE = 3 * 512 * 1024 + 12_345;
   private static final String ETAG = "\"p\"";
 
   private final byte[] data = Artifacts.bytes(SIZE, 11);

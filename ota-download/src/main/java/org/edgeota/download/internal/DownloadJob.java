@@ -113,6 +113,7 @@ public final class DownloadJob {
   private final DownloadProgress.Listener listener;
   private final String what;
   private final MessageDigest digest;
+  private final WriteBehind sink;
 
   private FileChannel channel;
   private long offset;
@@ -128,6 +129,7 @@ public final class DownloadJob {
   private long lastProgressBytes;
   private double smoothedRate;
   private boolean listenerFailed;
+  private String mismatchedDigest;
 
   /**
    * Creates a job.
@@ -148,6 +150,7 @@ public final class DownloadJob {
     this.listener = listener == null ? DownloadProgress.Listener.none() : listener;
     this.what = "download of " + Uris.redact(request.uri());
     this.digest = newDigest();
+    this.sink = new WriteBehind(digest);
   }
 
   /**
@@ -206,6 +209,7 @@ public final class DownloadJob {
           what + ": expected to write " + partial + ", failed: " + e.getMessage(),
           e);
     } finally {
+      sink.close();
       awaitFlushQuietly();
       closeChannel();
       if (ownExecutor != null) {
@@ -292,6 +296,7 @@ public final class DownloadJob {
       bestDurableOffset = offset;
       validator = state.validatorRecord();
       hashPrefix();
+      sink.startAt(channel, offset);
       LOG.info("{}: resuming at byte {} of {}", what, offset, request.size());
     } else {
       if (onDisk > 0 || state != null) {
@@ -321,6 +326,7 @@ public final class DownloadJob {
   }
 
   private void restart() throws IOException {
+    sink.abandon();
     awaitFlush();
     if (channel == null) {
       channel =
@@ -332,6 +338,7 @@ public final class DownloadJob {
     }
     channel.truncate(0);
     digest.reset();
+    sink.startAt(channel, 0);
     offset = 0;
     durableOffset = 0;
     validator = null;
@@ -662,11 +669,12 @@ public final class DownloadJob {
         throw AttemptFailure.fatal(
             new OtaException(
                 ReasonCode.PAYLOAD_MISMATCH,
-                HexFormat.of().formatHex(digest.digest()),
+                mismatchedDigest,
                 what
                     + ": expected SHA-256 "
                     + request.sha256()
-                    + ", found a different digest"
+                    + ", found "
+                    + mismatchedDigest
                     + " over "
                     + request.size()
                     + " bytes"));
@@ -703,12 +711,8 @@ public final class DownloadJob {
               String.valueOf(offset + n),
               what + ": expected the partial answer to end at byte " + end + ", found more"));
     }
-    digest.update(b.duplicate());
-    long pos = offset;
-    while (b.hasRemaining()) {
-      pos += channel.write(b, pos);
-    }
-    offset = pos;
+    sink.append(b);
+    offset += n;
   }
 
   private void throttle(Instant started, long startOffset) {
@@ -743,8 +747,9 @@ public final class DownloadJob {
       awaitFlush();
     }
     Instant now = clock.instant();
+    long written = sink.written();
     if (validator == null
-        || offset - durableOffset < MIN_CHECKPOINT_BYTES
+        || written - durableOffset < MIN_CHECKPOINT_BYTES
         || Duration.between(lastCheckpoint, now).compareTo(settings.checkpointInterval()) < 0) {
       return;
     }
@@ -754,7 +759,7 @@ public final class DownloadJob {
             PartialState.FORMAT,
             request.sha256(),
             request.size(),
-            offset,
+            written,
             validator.kind(),
             validator.value());
     FileChannel ch = channel;
@@ -812,6 +817,7 @@ public final class DownloadJob {
   }
 
   private void saveProgress() throws IOException {
+    sink.settle();
     awaitFlush();
     lastCheckpoint = clock.instant();
     if (validator == null || offset == durableOffset) {
@@ -876,6 +882,7 @@ public final class DownloadJob {
   }
 
   private Path finishIfVerified() throws IOException {
+    sink.settle();
     awaitFlush();
     channel.force(true);
     MessageDigest copy;
@@ -886,6 +893,7 @@ public final class DownloadJob {
     }
     String actual = HexFormat.of().formatHex(copy.digest());
     if (offset != request.size() || !actual.equals(request.sha256())) {
+      mismatchedDigest = actual;
       LOG.warn("{}: SHA-256 {} does not match the expected {}", what, actual, request.sha256());
       discard();
       return null;
@@ -904,6 +912,7 @@ public final class DownloadJob {
   }
 
   private void discard() throws IOException {
+    sink.abandon();
     awaitFlushQuietly();
     closeChannel();
     Files.deleteIfExists(sidecar);
