@@ -1,5 +1,6 @@
 package org.edgeota.cli;
 
+import org.edgeota.download.ResumableDownloader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,6 +63,7 @@ public final class OtaCli {
    * @param args the command-line arguments
    */
   public static void main(String[] args) {
+    ResumableDownloader.useLargeClientBuffers();
     System.exit(commandLine().execute(args));
   }
 

@@ -44,17 +44,42 @@ import org.edgeota.download.internal.DownloadJob;
  * <p>Note on throughput and memory: at most 1 MiB of the body is read ahead of the writer (a
  * quarter second's worth under a bandwidth cap), whatever the file size. The JDK client reads the
  * socket in 16 KiB buffers by default, and its per-buffer cost is the largest part of the CPU a
- * download takes; the JVM-wide system property {@code jdk.httpclient.bufsize} changes that size.
- * This library never sets it; a device's launcher may start the JVM with {@code
- * -Djdk.httpclient.bufsize=262144}, which gave 1.4 to 1.6 times the throughput and 30 to 40 % less
- * CPU per GiB on loopback without more heap (see the download benchmark in {@code
- * docs/benchmarks.md}).
+ * download takes; the JVM-wide system property {@code jdk.httpclient.bufsize} changes that size. A
+ * library must not change a JVM-wide setting behind its user's back, so this class never sets it by
+ * itself; a launcher calls {@link #useLargeClientBuffers()} first thing in {@code main} (the {@code
+ * ota} tool and the reference agent do) or starts the JVM with {@code
+ * -Djdk.httpclient.bufsize=262144}. See the download benchmark in {@code docs/benchmarks.md}.
  */
 public final class ResumableDownloader {
+  private static final String CLIENT_BUFFER_PROPERTY = "jdk.httpclient.bufsize";
+
   private final DownloadJob.Settings settings;
 
   private ResumableDownloader(DownloadJob.Settings settings) {
     this.settings = settings;
+  }
+
+  /** The JDK client buffer size {@link #useLargeClientBuffers()} asks for: 256 KiB. */
+  public static final int LARGE_CLIENT_BUFFER = 256 << 10;
+
+  /**
+   * Asks the JDK HTTP client to read the network in {@value #LARGE_CLIENT_BUFFER}-byte buffers
+   * instead of its 16 KiB default, by setting the system property {@code jdk.httpclient.bufsize}
+   * when it is not set yet (a launcher's {@code -D} always wins).
+   *
+   * <p>Warning: the setting is JVM-wide and the JDK reads it once, when the first {@code
+   * HttpClient} of the process is created; call this first thing in {@code main}. Each open
+   * connection then holds buffers of that size while it reads, which suits a device that runs a few
+   * downloads, not a server with thousands of client connections.
+   *
+   * @return {@code true} when this call set the property, {@code false} when it was already set
+   */
+  public static boolean useLargeClientBuffers() {
+    if (System.getProperty(CLIENT_BUFFER_PROPERTY) != null) {
+      return false;
+    }
+    System.setProperty(CLIENT_BUFFER_PROPERTY, String.valueOf(LARGE_CLIENT_BUFFER));
+    return true;
   }
 
   /**

@@ -113,7 +113,6 @@ public final class DownloadJob {
   private final DownloadProgress.Listener listener;
   private final String what;
   private final MessageDigest digest;
-  private final WriteBehind sink;
 
   private FileChannel channel;
   private long offset;
@@ -150,7 +149,6 @@ public final class DownloadJob {
     this.listener = listener == null ? DownloadProgress.Listener.none() : listener;
     this.what = "download of " + Uris.redact(request.uri());
     this.digest = newDigest();
-    this.sink = new WriteBehind(digest);
   }
 
   /**
@@ -209,7 +207,6 @@ public final class DownloadJob {
           what + ": expected to write " + partial + ", failed: " + e.getMessage(),
           e);
     } finally {
-      sink.close();
       awaitFlushQuietly();
       closeChannel();
       if (ownExecutor != null) {
@@ -296,7 +293,6 @@ public final class DownloadJob {
       bestDurableOffset = offset;
       validator = state.validatorRecord();
       hashPrefix();
-      sink.startAt(channel, offset);
       LOG.info("{}: resuming at byte {} of {}", what, offset, request.size());
     } else {
       if (onDisk > 0 || state != null) {
@@ -326,7 +322,6 @@ public final class DownloadJob {
   }
 
   private void restart() throws IOException {
-    sink.abandon();
     awaitFlush();
     if (channel == null) {
       channel =
@@ -338,7 +333,6 @@ public final class DownloadJob {
     }
     channel.truncate(0);
     digest.reset();
-    sink.startAt(channel, 0);
     offset = 0;
     durableOffset = 0;
     validator = null;
@@ -711,8 +705,12 @@ public final class DownloadJob {
               String.valueOf(offset + n),
               what + ": expected the partial answer to end at byte " + end + ", found more"));
     }
-    sink.append(b);
-    offset += n;
+    digest.update(b.duplicate());
+    long pos = offset;
+    while (b.hasRemaining()) {
+      pos += channel.write(b, pos);
+    }
+    offset = pos;
   }
 
   private void throttle(Instant started, long startOffset) {
@@ -747,9 +745,8 @@ public final class DownloadJob {
       awaitFlush();
     }
     Instant now = clock.instant();
-    long written = sink.written();
     if (validator == null
-        || written - durableOffset < MIN_CHECKPOINT_BYTES
+        || offset - durableOffset < MIN_CHECKPOINT_BYTES
         || Duration.between(lastCheckpoint, now).compareTo(settings.checkpointInterval()) < 0) {
       return;
     }
@@ -759,7 +756,7 @@ public final class DownloadJob {
             PartialState.FORMAT,
             request.sha256(),
             request.size(),
-            written,
+            offset,
             validator.kind(),
             validator.value());
     FileChannel ch = channel;
@@ -817,7 +814,6 @@ public final class DownloadJob {
   }
 
   private void saveProgress() throws IOException {
-    sink.settle();
     awaitFlush();
     lastCheckpoint = clock.instant();
     if (validator == null || offset == durableOffset) {
@@ -882,7 +878,6 @@ public final class DownloadJob {
   }
 
   private Path finishIfVerified() throws IOException {
-    sink.settle();
     awaitFlush();
     channel.force(true);
     MessageDigest copy;
@@ -912,7 +907,6 @@ public final class DownloadJob {
   }
 
   private void discard() throws IOException {
-    sink.abandon();
     awaitFlushQuietly();
     closeChannel();
     Files.deleteIfExists(sidecar);

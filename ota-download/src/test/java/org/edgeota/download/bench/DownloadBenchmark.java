@@ -10,8 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -35,14 +38,26 @@ import org.edgeota.download.RetryPolicy;
  * peak heap and peak RSS as a Markdown table. Not a test: run it by hand (see {@code
  * docs/benchmarks.md}).
  *
- * <p>Arguments: {@code [sizeMiB [rounds [workDir]]]}, defaults 1024, 3 and a temporary directory.
+ * <p>The downloader runs the way the {@code ota} tool and the reference agent run it: its child JVM
+ * calls {@link ResumableDownloader#useLargeClientBuffers()} first. Another row pins the JDK
+ * client's 16 KiB default on the command line ({@code -D} wins over the helper). Before every
+ * download the page cache is written back ({@code sync}) and the machine left alone for a second,
+ * so that no download pays for the previous one's writeback.
+ *
+ * <p>Arguments: {@code [sizeMiB [rounds [workDir [prefault]]]]}, defaults 1024, 3, a temporary
+ * directory and no scratch write before each download (see {@link #settle()}).
  */
 public final class DownloadBenchmark {
-  /**
-   * The JDK client's read buffer in the labelled rows: a JVM-wide setting (16 KiB by default) that
-   * an agent's launcher may set and a library must not.
-   */
+  /** The JDK client's read buffer as launchers set it ({@code useLargeClientBuffers()}). */
   private static final String BUFSIZE = "-Djdk.httpclient.bufsize=262144";
+
+  /** The JDK client's own default read buffer, pinned on the child's command line. */
+  private static final String JDK_DEFAULT = "-Djdk.httpclient.bufsize=16384";
+
+  /** Where {@link #settle()} writes its scratch file, or {@code null} for none. */
+  private static Path prefaultDir;
+
+  private static long prefaultBytes;
 
   private DownloadBenchmark() {}
 
@@ -74,6 +89,10 @@ public final class DownloadBenchmark {
     Path served = Files.createDirectories(work.resolve("served"));
     Path file = served.resolve("payload.bin");
     long size = sizeMiB << 20;
+    if (args.length > 3 && args[3].equals("prefault")) {
+      prefaultDir = work;
+      prefaultBytes = size;
+    }
     System.out.printf(Locale.ROOT, "writing %d MiB test file ...%n", sizeMiB);
     String sha = writePayload(file, size);
 
@@ -89,56 +108,45 @@ public final class DownloadBenchmark {
     String url = "http://127.0.0.1:" + connector.getLocalPort() + "/payload.bin";
     try {
       List<double[]> ours = new ArrayList<>();
+      List<double[]> oursDefault = new ArrayList<>();
       List<double[]> curl = new ArrayList<>();
       List<double[]> raw = new ArrayList<>();
-      List<double[]> oursBig = new ArrayList<>();
       List<double[]> rawBig = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         ours.add(runOurs(url, size, sha, work.resolve("ours.bin"), List.of()));
         curl.add(runCurl(url, work.resolve("curl.bin"), size));
-        oursBig.add(runOurs(url, size, sha, work.resolve("ours.bin"), List.of(BUFSIZE)));
-        raw.add(runChild(size, List.of(), "raw", url));
+        oursDefault.add(runOurs(url, size, sha, work.resolve("ours.bin"), List.of(JDK_DEFAULT)));
+        raw.add(runChild(size, List.of(JDK_DEFAULT), "raw", url));
         rawBig.add(runChild(size, List.of(BUFSIZE), "raw", url));
         System.out.printf(
             Locale.ROOT,
-            "round %d: ours %.0f MiB/s (heap %.1f MiB, RSS %.1f MiB); curl %.0f MiB/s,"
-                + " curl+fsync %.0f MiB/s (RSS %.1f MiB); ours with bufsize %.0f MiB/s"
-                + " (heap %.1f MiB, RSS %.1f MiB); JDK client alone %.0f, with bufsize %.0f"
-                + " MiB/s; warm: ours %.0f, with bufsize %.0f, JDK client alone %.0f, with"
-                + " bufsize %.0f MiB/s%n",
+            "round %d, MiB/s: ours %.0f (warm %.0f); curl %.0f, +sync %.0f, +sha256 %.0f;"
+                + " ours, 16 KiB buffers %.0f (warm %.0f); JDK client alone %.0f, 256 KiB"
+                + " %.0f%n",
             r + 1,
             ours.get(r)[0],
-            ours.get(r)[1],
-            ours.get(r)[2],
+            ours.get(r)[3],
             curl.get(r)[0],
             curl.get(r)[1],
-            curl.get(r)[2],
-            oursBig.get(r)[0],
-            oursBig.get(r)[1],
-            oursBig.get(r)[2],
+            curl.get(r)[4],
+            oursDefault.get(r)[0],
+            oursDefault.get(r)[3],
             raw.get(r)[0],
-            rawBig.get(r)[0],
-            ours.get(r)[3],
-            oursBig.get(r)[3],
-            raw.get(r)[3],
-            rawBig.get(r)[3]);
+            rawBig.get(r)[0]);
         System.out.printf(
             Locale.ROOT,
-            "round %d CPU s/GiB: ours %.2f (warm %.2f), with bufsize %.2f (warm %.2f); curl %.2f;"
-                + " JDK client alone %.2f (warm %.2f), with bufsize %.2f (warm %.2f)%n",
+            "round %d, CPU s/GiB: ours %.2f (warm %.2f); curl %.2f; ours, 16 KiB buffers %.2f"
+                + " (warm %.2f); JDK client alone %.2f, 256 KiB %.2f%n",
             r + 1,
             ours.get(r)[4],
             ours.get(r)[5],
-            oursBig.get(r)[4],
-            oursBig.get(r)[5],
             curl.get(r)[3],
+            oursDefault.get(r)[4],
+            oursDefault.get(r)[5],
             raw.get(r)[4],
-            raw.get(r)[5],
-            rawBig.get(r)[4],
-            rawBig.get(r)[5]);
+            rawBig.get(r)[4]);
       }
-      report(sizeMiB, rounds, ours, curl, raw);
-      reportBufsize(ours, oursBig, curl, raw, rawBig);
+      report(sizeMiB, rounds, ours, oursDefault, curl, raw, rawBig);
     } finally {
       server.stop();
       Files.deleteIfExists(file);
@@ -178,6 +186,7 @@ public final class DownloadBenchmark {
    * (cold JVM) run, peak heap MiB, peak RSS MiB, MiB/s of the second (warm) run}.
    */
   private static double[] runChild(long size, List<String> jvm, String... args) throws Exception {
+    settle();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd =
         new ArrayList<>(
@@ -219,6 +228,7 @@ public final class DownloadBenchmark {
    */
   private static double[] runCurl(String url, Path out, long size) throws Exception {
     Files.deleteIfExists(out);
+    settle();
     Path rss = out.resolveSibling("curl.rss");
     long start = System.nanoTime();
     Process p =
@@ -249,14 +259,75 @@ public final class DownloadBenchmark {
     }
     double withSync = (System.nanoTime() - start) / 1e9;
     Files.deleteIfExists(out);
+    double withDigest = curlThenDigest(url, out, size);
     String rssText = Files.readString(rss).trim();
     String[] usage = rssText.lines().reduce((a, b) -> b).orElse("0 0 0").split(" ");
     long rssKb = Long.parseLong(usage[0]);
     double cpuSeconds = Double.parseDouble(usage[1]) + Double.parseDouble(usage[2]);
     double mib = size / 1048576.0;
     return new double[] {
-      mib / seconds, mib / withSync, rssKb / 1024.0, cpuSeconds / (size / 1073741824.0)
+      mib / seconds,
+      mib / withSync,
+      rssKb / 1024.0,
+      cpuSeconds / (size / 1073741824.0),
+      mib / withDigest
     };
+  }
+
+  /**
+   * Returns the seconds taken by {@code curl -o FILE} followed by {@code openssl dgst -sha256
+   * FILE}: a verified download the way a shell script does it (OpenSSL's SHA-256 uses the same CPU
+   * instructions as the JVM's; coreutils' {@code sha256sum} does not and would be slower).
+   */
+  private static double curlThenDigest(String url, Path out, long size) throws Exception {
+    settle();
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder("curl", "-sS", "-o", out.toString(), url).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("curl failed");
+    }
+    Process d =
+        new ProcessBuilder("openssl", "dgst", "-sha256", out.toString())
+            .redirectErrorStream(true)
+            .start();
+    String digest = new String(d.getInputStream().readAllBytes());
+    if (d.waitFor() != 0 || Files.size(out) != size) {
+      throw new IOException("openssl dgst failed: " + digest);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Files.deleteIfExists(out);
+    return seconds;
+  }
+
+  /**
+   * Writes the page cache back and leaves the machine alone for a second; then, when {@code
+   * prefault} was given, writes and deletes a scratch file of the download's size.
+   *
+   * <p>Why the scratch file: on a VM whose balloon driver reports free pages to the host, pages
+   * freed more than about two seconds ago are handed back, and the next write into the page cache
+   * pays a host page fault per page: writing 1 GiB took 1.1 to 2.2 s of CPU after a pause here,
+   * 0.23 s right after another file's pages were freed. The scratch file hands both clients freshly
+   * freed pages. Off by default: in the run of 2026-12-04 it sped up our cold download but not
+   * curl, and slowed our warm one, so it does not make the comparison steadier.
+   */
+  private static void settle() throws Exception {
+    if (new ProcessBuilder("sync").inheritIO().start().waitFor() != 0) {
+      throw new IOException("sync failed");
+    }
+    Thread.sleep(1000);
+    if (prefaultDir == null) {
+      return;
+    }
+    Path scratch = prefaultDir.resolve("prefault.bin");
+    ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+    try (FileChannel ch =
+        FileChannel.open(scratch, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      for (long pos = 0; pos < prefaultBytes; ) {
+        zeros.clear();
+        pos += ch.write(zeros, pos);
+      }
+    }
+    Files.delete(scratch);
   }
 
   /** Reads the body with the JDK client alone (no hash, no file) and prints the figures. */
@@ -280,6 +351,7 @@ public final class DownloadBenchmark {
   }
 
   private static void client(String[] args) throws Exception {
+    ResumableDownloader.useLargeClientBuffers();
     URI uri = URI.create(args[1]);
     long size = Long.parseLong(args[2]);
     String sha = args[3];
@@ -321,107 +393,61 @@ public final class DownloadBenchmark {
   }
 
   private static void report(
-      long sizeMiB, int rounds, List<double[]> ours, List<double[]> curl, List<double[]> raw) {
-    double oursMedian = median(ours, 0);
-    double curlMedian = median(curl, 0);
-    System.out.println();
-    System.out.printf(
-        Locale.ROOT,
-        "%s, %d MiB over loopback from Jetty 12, %d alternating rounds (medians):%n%n",
-        LocalDate.now(ZoneOffset.UTC),
-        sizeMiB,
-        rounds);
-    System.out.println("| client | throughput | ratio | peak heap | peak RSS |");
-    System.out.println("|---|---|---|---|---|");
-    System.out.printf(
-        Locale.ROOT,
-        "| ResumableDownloader, -Xmx64m (inline SHA-256, fsync before rename) | %.0f MiB/s"
-            + " | %.2f of curl, %.2f of curl+fsync | %.1f MiB | %.1f MiB |%n",
-        oursMedian,
-        oursMedian / curlMedian,
-        oursMedian / median(curl, 1),
-        median(ours, 1),
-        median(ours, 2));
-    System.out.printf(
-        Locale.ROOT,
-        "| curl -o FILE (no digest, no fsync) | %.0f MiB/s | 1.00 | n/a | %.1f MiB |%n",
-        curlMedian,
-        median(curl, 2));
-    System.out.printf(
-        Locale.ROOT,
-        "| curl -o FILE, then sync FILE | %.0f MiB/s | %.2f of curl | n/a | (same curl) |%n",
-        median(curl, 1),
-        median(curl, 1) / curlMedian);
-    System.out.printf(
-        Locale.ROOT,
-        "| JDK HttpClient alone, -Xmx64m (body discarded, no hash, no file) | %.0f MiB/s"
-            + " | %.2f of curl | %.1f MiB | %.1f MiB |%n",
-        median(raw, 0),
-        median(raw, 0) / curlMedian,
-        median(raw, 1),
-        median(raw, 2));
-    System.out.printf(
-        Locale.ROOT,
-        "| second download in the same JVM (warm JIT): ResumableDownloader | %.0f MiB/s"
-            + " | %.2f of curl, %.2f of curl+fsync | | |%n",
-        median(ours, 3),
-        median(ours, 3) / curlMedian,
-        median(ours, 3) / median(curl, 1));
-    System.out.printf(
-        Locale.ROOT,
-        "| second read in the same JVM (warm JIT): JDK HttpClient alone | %.0f MiB/s"
-            + " | %.2f of curl | | |%n",
-        median(raw, 3),
-        median(raw, 3) / curlMedian);
-  }
-
-  private static void reportBufsize(
+      long sizeMiB,
+      int rounds,
       List<double[]> ours,
-      List<double[]> oursBig,
+      List<double[]> oursDefault,
       List<double[]> curl,
       List<double[]> raw,
       List<double[]> rawBig) {
-    double curlMedian = median(curl, 0);
-    double syncMedian = median(curl, 1);
+    double c = median(curl, 0);
     System.out.println();
-    System.out.println("With " + BUFSIZE + " in the child JVM (JVM-wide; set by a launcher):");
-    System.out.println();
-    System.out.println("| client | throughput | ratio | peak heap | peak RSS |");
-    System.out.println("|---|---|---|---|---|");
     System.out.printf(
         Locale.ROOT,
-        "| ResumableDownloader, -Xmx64m, %s | %.0f MiB/s | %.2f of curl, %.2f of curl+fsync"
-            + " (default bufsize: %.2f, %.2f) | %.1f MiB | %.1f MiB |%n",
-        BUFSIZE,
-        median(oursBig, 0),
-        median(oursBig, 0) / curlMedian,
-        median(oursBig, 0) / syncMedian,
-        median(ours, 0) / curlMedian,
-        median(ours, 0) / syncMedian,
-        median(oursBig, 1),
-        median(oursBig, 2));
+        "%s, %d MiB over loopback from Jetty 12, %d alternating rounds (medians), %s:%n%n",
+        LocalDate.now(ZoneOffset.UTC),
+        sizeMiB,
+        rounds,
+        prefaultDir == null ? "no scratch write" : "scratch write before each download");
+    System.out.println("| client | throughput | ratio to curl | peak heap | peak RSS | CPU/GiB |");
+    System.out.println("|---|---|---|---|---|---|");
+    row("ResumableDownloader, -Xmx64m, as `ota` runs it, cold JVM", ours, 0, c, true);
+    row("same JVM, second download (warm JIT)", ours, 3, c, false);
+    row("ResumableDownloader, JDK default 16 KiB buffers, cold JVM", oursDefault, 0, c, true);
+    row("same JVM, second download (warm JIT)", oursDefault, 3, c, false);
     System.out.printf(
         Locale.ROOT,
-        "| same, second download (warm JIT) | %.0f MiB/s | %.2f of curl, %.2f of curl+fsync"
-            + " | | |%n",
-        median(oursBig, 3),
-        median(oursBig, 3) / curlMedian,
-        median(oursBig, 3) / syncMedian);
+        "| curl -o FILE (no digest, no fsync) | %.0f MiB/s | 1.00 | n/a | %.1f MiB | %.2f s |%n",
+        c,
+        median(curl, 2),
+        median(curl, 3));
     System.out.printf(
         Locale.ROOT,
-        "| JDK HttpClient alone, -Xmx64m, %s | %.0f MiB/s | %.2f of curl (default bufsize:"
-            + " %.2f) | %.1f MiB | %.1f MiB |%n",
-        BUFSIZE,
-        median(rawBig, 0),
-        median(rawBig, 0) / curlMedian,
-        median(raw, 0) / curlMedian,
-        median(rawBig, 1),
-        median(rawBig, 2));
+        "| curl -o FILE, then sync FILE | %.0f MiB/s | %.2f | | | |%n",
+        median(curl, 1),
+        median(curl, 1) / c);
     System.out.printf(
         Locale.ROOT,
-        "| same, second read (warm JIT) | %.0f MiB/s | %.2f of curl | | |%n",
-        median(rawBig, 3),
-        median(rawBig, 3) / curlMedian);
+        "| curl -o FILE, then openssl dgst -sha256 FILE | %.0f MiB/s | %.2f | | | |%n",
+        median(curl, 4),
+        median(curl, 4) / c);
+    row("JDK HttpClient alone, 16 KiB buffers (body discarded)", raw, 0, c, true);
+    row("JDK HttpClient alone, 256 KiB buffers (body discarded)", rawBig, 0, c, true);
+  }
+
+  private static void row(
+      String label, List<double[]> rows, int column, double curl, boolean memory) {
+    double mibs = median(rows, column);
+    int cpuColumn = column == 0 ? 4 : 5;
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %.0f MiB/s | %.2f | %s | %s | %.2f s |%n",
+        label,
+        mibs,
+        mibs / curl,
+        memory ? String.format(Locale.ROOT, "%.1f MiB", median(rows, 1)) : "",
+        memory ? String.format(Locale.ROOT, "%.1f MiB", median(rows, 2)) : "",
+        median(rows, cpuColumn));
   }
 
   private static double median(List<double[]> rows, int column) {

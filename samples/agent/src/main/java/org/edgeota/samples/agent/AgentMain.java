@@ -9,6 +9,7 @@ import org.edgeota.agent.CycleResult;
 import org.edgeota.agent.PostBootResult;
 import org.edgeota.agent.UpdateAgent;
 import org.edgeota.api.OtaException;
+import org.edgeota.download.ResumableDownloader;
 import org.edgeota.download.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class AgentMain implements Callable<Integer> {
    * @param args the command-line arguments
    */
   public static void main(String[] args) {
+    ResumableDownloader.useLargeClientBuffers();
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "ota-agent-logback.xml");
     }
