@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import org.edgeota.agent.internal.AtomicFiles;
 import org.edgeota.api.OtaException;
@@ -46,8 +49,34 @@ import org.slf4j.LoggerFactory;
  * a token rotation, {@code 429}, an answer the agent cannot read) is transient: the report stays
  * first in line and is retried with backoff.
  *
- * <p>Note: the backoff has no jitter; a fleet that loses its controller at the same instant retries
- * in step.
+ * <p>Backoff jitter. Without it, every device of a fleet that lost its controller at the same
+ * instant would retry at the same instants too, and the recovering controller would be hit by the
+ * whole fleet at once, again and again. Each delay is therefore drawn at random ("equal jitter"):
+ * with the nominal delay {@code n} (initial delay doubled per failed attempt, capped), the delay is
+ * uniform in {@code [n/2, n]} at millisecond resolution. Equal jitter was chosen over "full jitter"
+ * (uniform in {@code [0, n]}) because it keeps a floor that grows with the failures: with full
+ * jitter a device can draw a delay near zero even after many failures and retry at its next
+ * opportunity, so the backoff would stop protecting a controller that is down; equal jitter keeps
+ * at least half the nominal delay while the window of width {@code n/2} still spreads the fleet
+ * over an interval that grows with the backoff. The cap is kept: no delay exceeds {@code
+ * maxBackoff}. The random source is injected ({@link #open(Path, Clock, Duration, Duration,
+ * RandomGenerator)}); by default it is a {@link SecureRandom}, seeded by the operating system, so
+ * that devices booting the same image with the same clock still draw different delays. Tests pass a
+ * seeded generator.
+ *
+ * <p>Requeueing. A report in {@code rejected/} can be put back in line with {@link
+ * #requeueRejected()} or {@link #requeueRejected(String)}, for example after the controller was
+ * fixed. Each report is handled on its own, in two durable steps: its file is first rewritten in
+ * {@code rejected/} with its refusal count, attempts and backoff cleared (an atomic write), then
+ * renamed into the outbox directory under its original name and both directories are fsynced. A
+ * crash after the first step leaves a rejected report that is listed and can be requeued again; a
+ * crash after the rename leaves a queued report. The file is never in both directories and never
+ * lost. The report keeps its original place in line (its order number), ahead of reports enqueued
+ * after it. A report whose id is already queued is left in {@code rejected/} and not duplicated.
+ *
+ * <p>Note: the outbox is not shared between processes; list or requeue while the agent that
+ * delivers from the same directory is stopped (opening the outbox removes temporary files of
+ * interrupted writes, which may be another process's write in progress).
  */
 public final class StatusOutbox {
   private static final Logger LOG = LoggerFactory.getLogger(StatusOutbox.class);
@@ -62,18 +91,29 @@ public final class StatusOutbox {
   private final Clock clock;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final RandomGenerator jitter;
+  private final Consumer<String> probe;
   private final ObjectMapper mapper = new ObjectMapper();
 
-  private StatusOutbox(Path dir, Clock clock, Duration initialBackoff, Duration maxBackoff) {
+  private StatusOutbox(
+      Path dir,
+      Clock clock,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      RandomGenerator jitter,
+      Consumer<String> probe) {
     this.dir = dir;
     this.rejectedDir = dir.resolve(REJECTED_DIR);
     this.clock = clock;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
+    this.jitter = jitter;
+    this.probe = probe;
   }
 
   /**
-   * Opens (and creates if needed) an outbox directory.
+   * Opens (and creates if needed) an outbox directory whose backoff jitter is drawn from a fresh
+   * {@link SecureRandom}.
    *
    * @param dir the directory holding the pending reports
    * @param clock the clock for backoff decisions
@@ -84,8 +124,50 @@ public final class StatusOutbox {
    */
   public static StatusOutbox open(
       Path dir, Clock clock, Duration initialBackoff, Duration maxBackoff) {
+    return open(dir, clock, initialBackoff, maxBackoff, defaultJitter());
+  }
+
+  /**
+   * Opens (and creates if needed) an outbox directory with a given source of backoff jitter.
+   *
+   * <p>Note: the outbox draws from {@code jitter} only inside {@link #deliver(TransportClient)}; a
+   * generator that other threads use at the same time must be thread-safe.
+   *
+   * @param dir the directory holding the pending reports
+   * @param clock the clock for backoff decisions
+   * @param initialBackoff the nominal delay after the first failed attempt; positive
+   * @param maxBackoff the largest delay between attempts; not below {@code initialBackoff}
+   * @param jitter the random source of the jitter, for example a seeded generator in tests
+   * @return the outbox
+   * @throws OtaException with {@code INVALID_ARGUMENT} for a bad backoff, or {@code IO_ERROR}
+   */
+  public static StatusOutbox open(
+      Path dir, Clock clock, Duration initialBackoff, Duration maxBackoff, RandomGenerator jitter) {
+    return open(dir, clock, initialBackoff, maxBackoff, jitter, step -> {});
+  }
+
+  /**
+   * Returns the default source of backoff jitter: a {@link SecureRandom} seeded by the operating
+   * system, so that devices started from the same image at the same time draw different delays.
+   *
+   * @return a new random source
+   */
+  public static RandomGenerator defaultJitter() {
+    return new SecureRandom();
+  }
+
+  /** Opens an outbox whose durable steps are reported to a probe; for this package's tests. */
+  static StatusOutbox open(
+      Path dir,
+      Clock clock,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      RandomGenerator jitter,
+      Consumer<String> probe) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(jitter, "jitter");
+    Objects.requireNonNull(probe, "probe");
     if (initialBackoff == null || initialBackoff.isNegative() || initialBackoff.isZero()) {
       throw new OtaException(
           ReasonCode.INVALID_ARGUMENT,
@@ -105,7 +187,7 @@ public final class StatusOutbox {
     }
     AtomicFiles.removeTemporaries(dir);
     AtomicFiles.removeTemporaries(dir.resolve(REJECTED_DIR));
-    return new StatusOutbox(dir, clock, initialBackoff, maxBackoff);
+    return new StatusOutbox(dir, clock, initialBackoff, maxBackoff, jitter, probe);
   }
 
   /**
@@ -157,6 +239,89 @@ public final class StatusOutbox {
     return entries(rejectedDir).stream()
         .map(e -> new RejectedReport(e.report(), e.rejections(), e.lastRejection()))
         .toList();
+  }
+
+  /**
+   * Puts every rejected report back in line, oldest first; see the class notes for the steps and
+   * what a crash leaves.
+   *
+   * <p>Each report gets a clean slate: no refusals, no failed attempts, and it may be delivered at
+   * once. A report whose id is already queued stays in {@code rejected/} (logged at WARN) and is
+   * not duplicated.
+   *
+   * @return the reports moved back into the queue, oldest first
+   * @throws OtaException with {@code IO_ERROR} when a file cannot be rewritten or renamed; the
+   *     reports moved before stay queued, that one and the rest stay rejected
+   */
+  public List<StatusReport> requeueRejected() {
+    List<StatusReport> moved = new ArrayList<>();
+    for (Entry e : entries(rejectedDir)) {
+      requeue(e).ifPresent(moved::add);
+    }
+    return moved;
+  }
+
+  /**
+   * Puts one rejected report back in line; see {@link #requeueRejected()}.
+   *
+   * @param reportId the id of a rejected report
+   * @return the report moved back into the queue, or empty when a report with that id is already
+   *     queued (a rejected copy, if any, then stays in {@code rejected/})
+   * @throws OtaException with {@code INVALID_ARGUMENT} naming the id when no report with that id is
+   *     rejected or queued, or {@code IO_ERROR} when the file cannot be rewritten or renamed (it
+   *     then stays rejected)
+   */
+  public Optional<StatusReport> requeueRejected(String reportId) {
+    Objects.requireNonNull(reportId, "reportId");
+    List<Entry> rejected = entries(rejectedDir);
+    Optional<Entry> match =
+        rejected.stream().filter(e -> e.report().reportId().equals(reportId)).findFirst();
+    if (match.isEmpty()) {
+      if (find(reportId).isPresent()) {
+        LOG.info("outbox: report {} is queued already; nothing to requeue", reportId);
+        return Optional.empty();
+      }
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          reportId,
+          "requeue: expected the id of a rejected report, found '"
+              + reportId
+              + "', which is neither rejected nor queued (rejected: "
+              + rejected.stream().map(e -> e.report().reportId()).toList()
+              + ")");
+    }
+    return requeue(match.get());
+  }
+
+  private Optional<StatusReport> requeue(Entry e) {
+    String id = e.report().reportId();
+    Path target = dir.resolve(e.file().getFileName());
+    if (find(id).isPresent() || Files.exists(target)) {
+      LOG.warn("outbox: rejected report {} is queued already; left in {}", id, rejectedDir);
+      return Optional.empty();
+    }
+    // Clear the refusals while the file is still in rejected/: renamed first, a report with three
+    // refusals would be moved straight back by the next delivery after a crash.
+    write(new Entry(e.order(), e.report(), 0, clock.millis(), 0, null, e.file()));
+    probe.accept("requeue rewritten " + id);
+    try {
+      AtomicFiles.moveAtomically(e.file(), target);
+      probe.accept("requeue renamed " + id);
+      AtomicFiles.fsyncDirectory(dir);
+      AtomicFiles.fsyncDirectory(rejectedDir);
+    } catch (IOException ex) {
+      throw new OtaException(
+          ReasonCode.IO_ERROR,
+          e.file().toString(),
+          "cannot move rejected report " + id + " back to " + target + ": " + ex,
+          ex);
+    }
+    LOG.info(
+        "outbox: rejected report {} requeued after {} refusals (last: {})",
+        id,
+        e.rejections(),
+        e.lastRejection());
+    return Optional.of(e.report());
   }
 
   /**
@@ -325,12 +490,25 @@ public final class StatusOutbox {
   }
 
   /**
-   * Returns the delay after a number of failed attempts.
+   * Returns the delay after a number of failed attempts, with jitter (see the design notes).
    *
    * @param attempts failed attempts so far, at least 1
-   * @return the initial delay doubled per attempt after the first, capped
+   * @return a delay drawn uniformly from {@code [n/2, n]} in whole milliseconds, where {@code n} is
+   *     {@link #nominalBackoff(int)}
    */
   Duration backoff(int attempts) {
+    long nominal = nominalBackoff(attempts).toMillis();
+    long floor = nominal / 2;
+    return Duration.ofMillis(floor + jitter.nextLong(nominal - floor + 1));
+  }
+
+  /**
+   * Returns the delay before jitter after a number of failed attempts.
+   *
+   * @param attempts failed attempts so far, at least 1
+   * @return the initial delay doubled per attempt after the first, capped at the maximum
+   */
+  Duration nominalBackoff(int attempts) {
     Duration d = initialBackoff;
     for (int i = 1; i < attempts && d.compareTo(maxBackoff) < 0; i++) {
       d = d.multipliedBy(2);

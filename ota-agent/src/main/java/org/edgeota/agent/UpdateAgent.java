@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import org.edgeota.agent.internal.AtomicFiles;
 import org.edgeota.agent.internal.Journal;
 import org.edgeota.agent.internal.JournalRecord;
@@ -179,7 +180,13 @@ public final class UpdateAgent {
     this.commitAttempts = b.commitAttempts;
     this.deltas = DeltaSelector.withDefaults();
     this.journal = new Journal(stateDir, clock, b.journalProbe);
-    this.outbox = StatusOutbox.open(stateDir.resolve("outbox"), clock, b.backoff, b.maxBackoff);
+    this.outbox =
+        StatusOutbox.open(
+            stateDir.resolve("outbox"),
+            clock,
+            b.backoff,
+            b.maxBackoff,
+            b.reportJitter == null ? StatusOutbox.defaultJitter() : b.reportJitter);
   }
 
   /**
@@ -1198,6 +1205,7 @@ public final class UpdateAgent {
     private int commitAttempts = 3;
     private Duration backoff = Duration.ofSeconds(30);
     private Duration maxBackoff = Duration.ofHours(1);
+    private RandomGenerator reportJitter;
     private Consumer<String> journalProbe = step -> {};
 
     private Builder() {}
@@ -1404,15 +1412,28 @@ public final class UpdateAgent {
     }
 
     /**
-     * Sets the outbox's retry backoff.
+     * Sets the outbox's retry backoff; each delay is drawn with jitter from half the nominal delay
+     * up to the nominal delay (see {@link StatusOutbox}).
      *
-     * @param initial the delay after the first failed delivery
+     * @param initial the nominal delay after the first failed delivery
      * @param max the largest delay
      * @return this builder
      */
     public Builder reportBackoff(Duration initial, Duration max) {
       this.backoff = initial;
       this.maxBackoff = max;
+      return this;
+    }
+
+    /**
+     * Sets the random source of the outbox's backoff jitter; by default {@link
+     * StatusOutbox#defaultJitter()}. Tests pass a seeded generator to make delays reproducible.
+     *
+     * @param value the random source; used only by the agent's own thread
+     * @return this builder
+     */
+    public Builder reportJitter(RandomGenerator value) {
+      this.reportJitter = Objects.requireNonNull(value, "reportJitter");
       return this;
     }
 

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.edgeota.api.Component;
 import org.edgeota.api.DeltaArtifact;
 import org.edgeota.api.Release;
@@ -197,6 +198,7 @@ final class SimulatedDevice {
         .agentVersion(Version.parse("1.5.0"))
         .rebootHandler(() -> power.tick("reboot requested"))
         .reportBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
+        .reportJitter(new SplittableRandom(5))
         .journalProbe(power::tick);
   }
 

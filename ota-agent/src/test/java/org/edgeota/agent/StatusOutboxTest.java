@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.edgeota.api.OtaException;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StatusOutboxTest {
   private static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
+  private static final long JITTER_SEED = 42;
 
   @TempDir Path dir;
 
@@ -57,8 +59,10 @@ class StatusOutboxTest {
     }
 
     assertThat(deliveredPerTry).containsExactly(0, 0, 0, 1);
-    assertThat(waits)
-        .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), null);
+    assertThat(waits).hasSize(4).endsWith((Duration) null);
+    assertThat(waits.get(0)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+    assertThat(waits.get(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(waits.get(2)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
     assertThat(transport.seenIds).containsExactly("r-1", "r-1", "r-1", "r-1");
     assertThat(outbox.pending()).isEmpty();
   }
@@ -332,13 +336,68 @@ class StatusOutboxTest {
   void backoff_manyFailures_isCappedAtMaximum() {
     StatusOutbox outbox = open();
 
+    Duration nominal = outbox.nominalBackoff(40);
     Duration d = outbox.backoff(40);
 
-    assertThat(d).isEqualTo(Duration.ofMinutes(5));
+    assertThat(nominal).isEqualTo(Duration.ofMinutes(5));
+    assertThat(d).isBetween(Duration.ofSeconds(150), Duration.ofMinutes(5));
+  }
+
+  @Test
+  void backoff_differentSeeds_produceDifferentDelaySequences() {
+    StatusOutbox first = openWithSeed(1);
+    StatusOutbox second = openWithSeed(2);
+
+    List<Duration> firstDelays = delays(first, 12);
+    List<Duration> secondDelays = delays(second, 12);
+
+    assertThat(firstDelays).isNotEqualTo(secondDelays);
+  }
+
+  @Test
+  void backoff_sameSeed_producesTheSameDelaySequence() {
+    StatusOutbox first = openWithSeed(7);
+    StatusOutbox second = openWithSeed(7);
+
+    List<Duration> firstDelays = delays(first, 12);
+    List<Duration> secondDelays = delays(second, 12);
+
+    assertThat(firstDelays).isEqualTo(secondDelays);
+  }
+
+  /**
+   * Regression: the backoff had no jitter, so every device that lost the controller at the same
+   * instant retried at the same instants. Outboxes with different random sources must now spread
+   * their retries over the window below the nominal delay.
+   */
+  @Test
+  void backoff_fleetOfOutboxes_spreadsRetriesOverTheWindow() {
+    List<Duration> thirdDelays = new ArrayList<>();
+
+    for (long seed = 0; seed < 50; seed++) {
+      thirdDelays.add(openWithSeed(seed).backoff(3));
+    }
+
+    assertThat(thirdDelays)
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4)));
+    assertThat(thirdDelays.stream().distinct().count()).isGreaterThan(40);
+  }
+
+  private static List<Duration> delays(StatusOutbox outbox, int attempts) {
+    List<Duration> out = new ArrayList<>();
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      out.add(outbox.backoff(attempt));
+    }
+    return out;
   }
 
   private StatusOutbox open() {
-    return StatusOutbox.open(dir, clock, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    return openWithSeed(JITTER_SEED);
+  }
+
+  private StatusOutbox openWithSeed(long seed) {
+    return StatusOutbox.open(
+        dir, clock, Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(seed));
   }
 
   private StatusReport report(String id, UpdateState state) {
