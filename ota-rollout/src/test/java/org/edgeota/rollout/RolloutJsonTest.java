@@ -101,8 +101,45 @@ class RolloutJsonTest {
     assertThatThrownBy(() -> json.readSpec(text))
         .isInstanceOf(OtaException.class)
         .hasMessageContaining("stages[0].errorThreshold")
-        .extracting(e -> ((OtaException) e).reason())
-        .isEqualTo(ReasonCode.ROLLOUT_CONFIG_INVALID);
+        .satisfies(
+            e -> {
+              OtaException o = (OtaException) e;
+              assertThat(o.reason()).isEqualTo(ReasonCode.ROLLOUT_CONFIG_INVALID);
+              assertThat(o.offendingValue()).isEqualTo("errorThreshold");
+            });
+  }
+
+  /**
+   * A threshold written twice was read as the last value, silently: the operator may have looked at
+   * the first one. A repeated field is now an error that names where it is.
+   */
+  @Test
+  void readSpec_fieldGivenTwiceInAStage_isRejectedNamingItsPath() {
+    String text =
+        "{\"id\":\"r\",\"release\":\"2.0.0\",\"stages\":[{\"name\":\"all\",\"percent\":100,"
+            + "\"errorThresholdPercent\":5,\"errorThresholdPercent\":50,\"minReports\":1,"
+            + "\"minSoak\":\"PT0S\"}]}";
+
+    assertThatThrownBy(() -> json.readSpec(text))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("'stages[0].errorThresholdPercent'")
+        .hasMessageContaining("found it twice")
+        .satisfies(
+            e -> {
+              OtaException o = (OtaException) e;
+              assertThat(o.reason()).isEqualTo(ReasonCode.ROLLOUT_CONFIG_INVALID);
+              assertThat(o.offendingValue()).isEqualTo("errorThresholdPercent");
+            });
+  }
+
+  @Test
+  void readSpec_topLevelFieldGivenTwice_isRejectedNamingIt() {
+    String text = "{\"id\":\"r\",\"release\":\"2.0.0\",\"release\":\"3.0.0\",\"stages\":[]}";
+
+    assertThatThrownBy(() -> json.readSpec(text))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("'release'")
+        .hasMessageContaining("found it twice");
   }
 
   @Test

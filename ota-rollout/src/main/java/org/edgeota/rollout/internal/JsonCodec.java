@@ -1,9 +1,13 @@
 package org.edgeota.rollout.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -32,6 +36,13 @@ public final class JsonCodec {
   private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
   private final ObjectMapper mapper = new ObjectMapper();
+
+  /**
+   * Reads rollout definitions: a field given twice is an error, not "the last one wins", because an
+   * operator who wrote two thresholds must not get the one they did not look at.
+   */
+  private final ObjectMapper strictReader =
+      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   /**
    * Writes a rollout definition; the format {@link #readSpec} reads (and the admin API accepts).
@@ -88,8 +99,8 @@ public final class JsonCodec {
   }
 
   /**
-   * Reads a rollout definition strictly: unknown fields, missing required fields and wrong types
-   * are rejected.
+   * Reads a rollout definition strictly: unknown fields, fields given twice, missing required
+   * fields and wrong types are rejected.
    *
    * @param json the JSON text
    * @return the validated definition
@@ -98,7 +109,18 @@ public final class JsonCodec {
   public RolloutSpec readSpec(String json) {
     JsonNode root;
     try {
-      root = mapper.readTree(json);
+      root = strictReader.readTree(json);
+    } catch (StreamReadException e) {
+      String duplicate = duplicateField(e);
+      if (duplicate != null) {
+        throw new OtaException(
+            ReasonCode.ROLLOUT_CONFIG_INVALID,
+            duplicate,
+            "rollout field '"
+                + fieldPath(e, duplicate)
+                + "': expected it once, found it twice in the same object");
+      }
+      throw invalid("(document)", null, "a JSON object, found unreadable text");
     } catch (JsonProcessingException e) {
       throw invalid("(document)", null, "a JSON object, found unreadable text");
     }
@@ -175,10 +197,16 @@ public final class JsonCodec {
     }
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!allowed.contains(e.getKey())) {
-        throw invalid(
-            at + "." + e.getKey(),
-            e.getValue(),
-            "no such field (known: " + new TreeSet<>(allowed) + ")");
+        throw new OtaException(
+            ReasonCode.ROLLOUT_CONFIG_INVALID,
+            e.getKey(),
+            "rollout field '"
+                + at
+                + "."
+                + e.getKey()
+                + "': expected one of "
+                + new TreeSet<>(allowed)
+                + ", found an unknown field");
       }
     }
     return node;
@@ -241,6 +269,32 @@ public final class JsonCodec {
     } catch (OtaException e) {
       throw invalid(field, text, "a semantic version");
     }
+  }
+
+  /** Returns the name Jackson reports as duplicated, or {@code null} for another read error. */
+  private static String duplicateField(StreamReadException e) {
+    String message = e.getOriginalMessage();
+    if (message == null || !message.startsWith("Duplicate field '")) {
+      return null;
+    }
+    int end = message.indexOf('\'', "Duplicate field '".length());
+    return end < 0 ? null : message.substring("Duplicate field '".length(), end);
+  }
+
+  /** Returns where the duplicate sits, such as {@code stages[0].percent}. */
+  private static String fieldPath(StreamReadException e, String name) {
+    StringBuilder path = new StringBuilder();
+    JsonStreamContext ctx = e.getProcessor() == null ? null : e.getProcessor().getParsingContext();
+    for (; ctx != null && ctx.getParent() != null; ctx = ctx.getParent()) {
+      JsonStreamContext parent = ctx.getParent();
+      if (parent.inArray()) {
+        path.insert(0, "[" + parent.getCurrentIndex() + "]");
+      } else if (parent.inObject()) {
+        path.insert(0, "." + parent.getCurrentName());
+      }
+    }
+    path.append('.').append(name);
+    return path.charAt(0) == '.' ? path.substring(1) : path.toString();
   }
 
   private static OtaException invalid(String field, Object value, String expected) {
