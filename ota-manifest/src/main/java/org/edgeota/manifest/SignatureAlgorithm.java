@@ -1,5 +1,6 @@
 package org.edgeota.manifest;
 
+import java.util.Optional;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 
@@ -44,15 +45,31 @@ public enum SignatureAlgorithm {
    * @throws OtaException with {@link ReasonCode#SIGNATURE_INVALID} for an unknown name
    */
   public static SignatureAlgorithm fromWireName(String wireName) {
+    return lookup(wireName)
+        .orElseThrow(
+            () ->
+                new OtaException(
+                    ReasonCode.SIGNATURE_INVALID,
+                    wireName,
+                    "signature algorithm: expected 'ed25519' or 'ecdsa-p256-sha256', found '"
+                        + wireName
+                        + "'"));
+  }
+
+  /**
+   * Returns the algorithm with the given manifest name, if this version knows it.
+   *
+   * @param wireName the name as written in a document, possibly {@code null}
+   * @return the algorithm, or empty for a name this version does not know (names are
+   *     case-sensitive)
+   */
+  public static Optional<SignatureAlgorithm> lookup(String wireName) {
     for (SignatureAlgorithm a : values()) {
       if (a.wireName.equals(wireName)) {
-        return a;
+        return Optional.of(a);
       }
     }
-    throw new OtaException(
-        ReasonCode.SIGNATURE_INVALID,
-        wireName,
-        "signature algorithm: expected 'ed25519' or 'ecdsa-p256-sha256', found '" + wireName + "'");
+    return Optional.empty();
   }
 
   /**

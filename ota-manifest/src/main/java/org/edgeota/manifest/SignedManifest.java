@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.api.Release;
@@ -33,13 +34,18 @@ public final class SignedManifest {
   private final ObjectNode signedContent;
   private final Release release;
   private final List<ManifestSignature> signatures;
+  private final List<UnverifiableSignature> unverifiable;
   private final byte[] canonical;
 
   private SignedManifest(
-      ObjectNode signedContent, Release release, List<ManifestSignature> signatures) {
+      ObjectNode signedContent,
+      Release release,
+      List<ManifestSignature> signatures,
+      List<UnverifiableSignature> unverifiable) {
     this.signedContent = signedContent;
     this.release = release;
     this.signatures = List.copyOf(signatures);
+    this.unverifiable = List.copyOf(unverifiable);
     this.canonical = JcsWriter.canonicalize(signedContent);
   }
 
@@ -57,7 +63,10 @@ public final class SignedManifest {
   /**
    * Parses a manifest strictly: the size is checked before parsing; duplicate keys, trailing data,
    * unknown members, wrong types, out-of-range numbers, non-hex or wrong-length digests and unsafe
-   * file names are refused.
+   * file names are refused. The one exception is a signature entry whose algorithm name is well
+   * formed but unknown to this version: it is kept as an {@link UnverifiableSignature} (see {@link
+   * #unverifiableSignatures()}) and logged at WARN, so that signatures of a newer algorithm added
+   * beside known ones do not make the document unreadable.
    *
    * @param json the UTF-8 document
    * @param maxBytes the largest accepted document size
@@ -70,10 +79,10 @@ public final class SignedManifest {
   public static SignedManifest parse(byte[] json, long maxBytes) {
     JsonNode root = StrictJson.parse(json, maxBytes, ManifestCodec.DOCUMENT);
     Release release = ManifestCodec.decode(root);
-    List<ManifestSignature> signatures = Signatures.read(root, ManifestCodec.DOCUMENT);
+    Signatures.Entries signatures = Signatures.read(root, ManifestCodec.DOCUMENT);
     ObjectNode content = ((ObjectNode) root).deepCopy();
     content.remove(Signatures.MEMBER);
-    return new SignedManifest(content, release, signatures);
+    return new SignedManifest(content, release, signatures.known(), signatures.unverifiable());
   }
 
   /**
@@ -97,27 +106,42 @@ public final class SignedManifest {
    */
   public static SignedManifest unsigned(Release release) {
     ObjectNode content = ManifestCodec.encode(Objects.requireNonNull(release, "release"));
-    return new SignedManifest(content, ManifestCodec.decode(content), List.of());
+    return new SignedManifest(content, ManifestCodec.decode(content), List.of(), List.of());
   }
 
   /**
    * Returns a copy with a signature added; an earlier signature by the same key is replaced.
+   * Unverifiable signatures are kept.
    *
    * @param signature the signature, normally made by {@link ManifestSigner}
    * @return the new manifest
    */
   public SignedManifest withSignature(ManifestSignature signature) {
     Objects.requireNonNull(signature, "signature");
-    return new SignedManifest(signedContent, release, Signatures.with(signatures, signature));
+    return new SignedManifest(
+        signedContent, release, Signatures.with(signatures, signature), unverifiable);
   }
 
   /**
-   * Returns a copy without any signature.
+   * Returns a copy that keeps only the signatures of known algorithms that {@code keep} accepts, in
+   * their order; unverifiable signatures are all kept.
+   *
+   * @param keep decides for each signature of a known algorithm whether it stays
+   * @return the new manifest
+   */
+  public SignedManifest retainingSignatures(Predicate<? super ManifestSignature> keep) {
+    Objects.requireNonNull(keep, "keep");
+    List<ManifestSignature> kept = signatures.stream().filter(keep::test).toList();
+    return new SignedManifest(signedContent, release, kept, unverifiable);
+  }
+
+  /**
+   * Returns a copy without any signature, unverifiable ones included.
    *
    * @return the unsigned manifest
    */
   public SignedManifest withoutSignatures() {
-    return new SignedManifest(signedContent, release, List.of());
+    return new SignedManifest(signedContent, release, List.of(), List.of());
   }
 
   /**
@@ -130,12 +154,22 @@ public final class SignedManifest {
   }
 
   /**
-   * Returns the signatures in document order.
+   * Returns the signatures of known algorithms in document order; only these can be verified.
    *
    * @return the signatures, possibly empty
    */
   public List<ManifestSignature> signatures() {
     return signatures;
+  }
+
+  /**
+   * Returns the signature entries whose algorithm this version does not know, in document order.
+   * They are never verified and never count toward a threshold.
+   *
+   * @return the unverifiable signatures, usually empty
+   */
+  public List<UnverifiableSignature> unverifiableSignatures() {
+    return unverifiable;
   }
 
   /**
@@ -148,13 +182,14 @@ public final class SignedManifest {
   }
 
   /**
-   * Returns the manifest as indented JSON, with its {@code signatures} member last.
+   * Returns the manifest as indented JSON, with its {@code signatures} member last; unverifiable
+   * signatures follow the others.
    *
    * @return the UTF-8 document
    */
   public byte[] toJson() {
     ObjectNode out = signedContent.deepCopy();
-    out.set(Signatures.MEMBER, Signatures.write(signatures));
+    out.set(Signatures.MEMBER, Signatures.write(signatures, unverifiable));
     return StrictJson.pretty(out);
   }
 
@@ -162,18 +197,20 @@ public final class SignedManifest {
    * Compares signed content and signatures.
    *
    * @param o the other object
-   * @return {@code true} if both have the same canonical content and the same signatures
+   * @return {@code true} if both have the same canonical content and the same signatures,
+   *     unverifiable ones included
    */
   @Override
   public boolean equals(Object o) {
     return o instanceof SignedManifest m
         && Arrays.equals(canonical, m.canonical)
-        && signatures.equals(m.signatures);
+        && signatures.equals(m.signatures)
+        && unverifiable.equals(m.unverifiable);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(canonical) + signatures.hashCode();
+    return 31 * (31 * Arrays.hashCode(canonical) + signatures.hashCode()) + unverifiable.hashCode();
   }
 
   /** Returns the version, sequence and signer ids, for logs. */
@@ -185,6 +222,10 @@ public final class SignedManifest {
         + release.sequence()
         + ", signatures="
         + signatures.stream().map(ManifestSignature::keyId).toList()
+        + (unverifiable.isEmpty()
+            ? ""
+            : ", unverifiable="
+                + unverifiable.stream().map(s -> s.keyId() + " (" + s.algorithm() + ")").toList())
         + "]";
   }
 }

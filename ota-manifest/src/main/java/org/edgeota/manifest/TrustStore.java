@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@link #rotate} only if it has a higher version, has not expired, and is signed by a threshold of
  * the <em>current</em> keys and by a threshold of its own keys.
  *
+ * <p>Signatures of algorithms this version does not know ({@link UnverifiableSignature}) are
+ * ignored by every check here: they never count toward a threshold, neither for a manifest nor for
+ * a trust store or its rotation.
+ *
  * <p>Note: an expired trust store verifies no manifest, but it can still authorise its own
  * rotation, so a device that was offline past the expiry can recover by receiving a new store.
  */
@@ -94,6 +98,7 @@ public final class TrustStore {
     return Signatures.verify(
         JcsWriter.canonicalize(parsed.content()),
         parsed.signatures(),
+        parsed.unverifiable(),
         parsed.keys(),
         parsed.threshold(),
         TrustStoreCodec.DOCUMENT,
@@ -110,7 +115,8 @@ public final class TrustStore {
    *     {@link ReasonCode#SIGNATURE_MISSING} if the manifest has no signature, {@link
    *     ReasonCode#KEY_UNKNOWN} if only unknown keys signed, {@link ReasonCode#SIGNATURE_INVALID}
    *     if no trusted key's signature verifies, or {@link ReasonCode#SIGNATURE_THRESHOLD_NOT_MET}
-   *     if fewer distinct trusted keys than the threshold signed validly
+   *     if fewer distinct trusted keys than the threshold signed validly (also when the manifest
+   *     has only signatures of algorithms this version does not know, which never count)
    */
   public Set<String> verifyManifest(SignedManifest manifest, Clock clock) {
     Objects.requireNonNull(manifest, "manifest");
@@ -129,6 +135,7 @@ public final class TrustStore {
     return Signatures.verify(
         manifest.canonicalSignedBytes(),
         manifest.signatures(),
+        manifest.unverifiableSignatures(),
         keys,
         threshold,
         "manifest",
@@ -163,6 +170,7 @@ public final class TrustStore {
       Signatures.verify(
           canonical,
           next.signatures(),
+          next.unverifiable(),
           keys,
           threshold,
           "new trust store (by current keys)",

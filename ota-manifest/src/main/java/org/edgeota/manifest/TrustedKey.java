@@ -1,9 +1,11 @@
 package org.edgeota.manifest;
 
 import java.security.PublicKey;
+import java.util.Base64;
 import java.util.Objects;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.edgeota.manifest.internal.Crypto;
 
 /**
  * A public key named by a trust store.
@@ -42,6 +44,30 @@ public record TrustedKey(String keyId, SignatureAlgorithm algorithm, PublicKey p
               + ", found "
               + algorithm.wireName());
     }
+  }
+
+  /**
+   * Tells whether a signature was made by this key over the given bytes.
+   *
+   * @param signature the signature entry
+   * @param signedBytes the bytes it should cover, normally {@link
+   *     SignedManifest#canonicalSignedBytes()}
+   * @return {@code true} only if the entry names this key's id and algorithm and its value verifies
+   *     over {@code signedBytes}; a value that does not decode gives {@code false}
+   */
+  public boolean verifies(ManifestSignature signature, byte[] signedBytes) {
+    Objects.requireNonNull(signature, "signature");
+    Objects.requireNonNull(signedBytes, "signedBytes");
+    if (!keyId.equals(signature.keyId()) || algorithm != signature.algorithm()) {
+      return false;
+    }
+    byte[] value;
+    try {
+      value = Base64.getDecoder().decode(signature.value());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return Crypto.verify(algorithm, publicKey, signedBytes, value);
   }
 
   /**

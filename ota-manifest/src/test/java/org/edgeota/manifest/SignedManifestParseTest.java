@@ -399,11 +399,13 @@ class SignedManifestParseTest {
             "signatures[0].value"),
         Arguments.of(
             Named.of(
-                "parse_unknownSignatureAlgorithm_throwsSignatureInvalid",
+                "parse_signatureAlgorithmNotAPlainName_throwsSignatureInvalid",
                 change(
-                    r -> ((ObjectNode) r.withArray("signatures").get(0)).put("algorithm", "none"))),
+                    r ->
+                        ((ObjectNode) r.withArray("signatures").get(0))
+                            .put("algorithm", "ed25519\u202e"))),
             ReasonCode.SIGNATURE_INVALID,
-            "none"));
+            "ed25519"));
   }
 
   private static Consumer<ObjectNode> change(Consumer<ObjectNode> change) {

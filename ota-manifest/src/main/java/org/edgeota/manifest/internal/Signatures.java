@@ -9,12 +9,15 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.manifest.ManifestSignature;
 import org.edgeota.manifest.SignatureAlgorithm;
 import org.edgeota.manifest.TrustedKey;
+import org.edgeota.manifest.UnverifiableSignature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * key's algorithm, and it verifies over the canonical bytes; each key counts once however often it
  * appears. An absent member reads as "no signatures" so that an unsigned manifest can be signed; a
  * JSON {@code null} member or an empty value is refused outright.
+ *
+ * <p>Forward compatibility: an entry whose algorithm name is well formed but unknown to this
+ * version is read as an {@link UnverifiableSignature} instead of failing the whole document, so
+ * that a fleet can add signatures of a newer algorithm beside the old ones without breaking older
+ * agents. Such entries travel in a separate list that the counting loop never sees, so they cannot
+ * count toward a threshold by construction; a document signed only by them fails like one with too
+ * few valid signatures.
  */
 public final class Signatures {
   /** Name of the member holding the signatures. */
@@ -34,21 +44,43 @@ public final class Signatures {
   private static final int MAX_SIGNATURES = 64;
   private static final Set<String> ENTRY_FIELDS = Set.of("keyId", "algorithm", "value");
 
+  /** Form of an algorithm name this version does not know but keeps as unverifiable. */
+  private static final Pattern ALGORITHM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+
   private Signatures() {}
 
   /**
+   * The signature entries of a document, split by whether this version can verify them.
+   *
+   * @param known the entries with a known algorithm, in document order
+   * @param unverifiable the entries with an unknown algorithm, in document order
+   */
+  public record Entries(List<ManifestSignature> known, List<UnverifiableSignature> unverifiable) {
+    /** Copies both lists. */
+    public Entries {
+      known = List.copyOf(known);
+      unverifiable = List.copyOf(unverifiable);
+    }
+  }
+
+  /**
    * Reads the signatures of a document.
+   *
+   * <p>An entry whose algorithm name is well formed but unknown to this version is kept as an
+   * {@link UnverifiableSignature} and logged at WARN; its other fields are checked like those of
+   * any entry.
    *
    * @param root the document root
    * @param document the document kind, for messages
    * @return the signatures in document order; empty if the member is absent
    * @throws OtaException with {@link ReasonCode#SIGNATURE_MISSING} for {@code null} or an empty
-   *     value, {@link ReasonCode#SIGNATURE_INVALID} for a malformed entry
+   *     value, {@link ReasonCode#SIGNATURE_INVALID} for a malformed entry (an algorithm name that
+   *     is not a plain name included)
    */
-  public static List<ManifestSignature> read(JsonNode root, String document) {
+  public static Entries read(JsonNode root, String document) {
     JsonNode member = root.get(MEMBER);
     if (member == null) {
-      return List.of();
+      return new Entries(List.of(), List.of());
     }
     if (member.isNull() || (member.isTextual() && member.textValue().isEmpty())) {
       String found = member.isNull() ? "null" : "an empty string";
@@ -59,7 +91,8 @@ public final class Signatures {
     }
     Fields rootFields = Fields.root(root, document);
     List<JsonNode> entries = rootFields.array(MEMBER, 0, MAX_SIGNATURES);
-    List<ManifestSignature> out = new ArrayList<>(entries.size());
+    List<ManifestSignature> known = new ArrayList<>(entries.size());
+    List<UnverifiableSignature> unverifiable = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       String path = MEMBER + "[" + i + "]";
       Fields f = Fields.object(entries.get(i), document, path);
@@ -76,7 +109,22 @@ public final class Signatures {
                 + (value.isNull() ? "null" : "an empty string"));
       }
       String keyId = f.sha256("keyId");
-      SignatureAlgorithm algorithm = SignatureAlgorithm.fromWireName(f.string("algorithm"));
+      String name = f.string("algorithm");
+      Optional<SignatureAlgorithm> algorithm = SignatureAlgorithm.lookup(name);
+      if (algorithm.isEmpty() && !ALGORITHM_NAME.matcher(name).matches()) {
+        throw new OtaException(
+            ReasonCode.SIGNATURE_INVALID,
+            name,
+            document
+                + " field '"
+                + path
+                + ".algorithm': expected 'ed25519', 'ecdsa-p256-sha256' or another algorithm name"
+                + " matching "
+                + ALGORITHM_NAME
+                + ", found '"
+                + name
+                + "'");
+      }
       String text = f.string("value");
       try {
         Base64.getDecoder().decode(text);
@@ -92,9 +140,20 @@ public final class Signatures {
                 + "'",
             e);
       }
-      out.add(new ManifestSignature(keyId, algorithm, text));
+      if (algorithm.isPresent()) {
+        known.add(new ManifestSignature(keyId, algorithm.get(), text));
+      } else {
+        LOG.warn(
+            "{} field '{}': signature by key {} uses algorithm '{}', which this version does not"
+                + " know; kept as unverifiable, it does not count toward any threshold",
+            document,
+            path,
+            keyId,
+            name);
+        unverifiable.add(new UnverifiableSignature(keyId, name, text));
+      }
     }
-    return List.copyOf(out);
+    return new Entries(known, unverifiable);
   }
 
   /**
@@ -104,11 +163,29 @@ public final class Signatures {
    * @return the array node
    */
   public static ArrayNode write(List<ManifestSignature> signatures) {
+    return write(signatures, List.of());
+  }
+
+  /**
+   * Writes signatures as a JSON array: those of known algorithms first, then the unverifiable ones.
+   *
+   * @param signatures the signatures of known algorithms
+   * @param unverifiable the signatures of unknown algorithms
+   * @return the array node
+   */
+  public static ArrayNode write(
+      List<ManifestSignature> signatures, List<UnverifiableSignature> unverifiable) {
     ArrayNode array = JsonNodeFactory.instance.arrayNode();
     for (ManifestSignature s : signatures) {
       ObjectNode o = array.addObject();
       o.put("keyId", s.keyId());
       o.put("algorithm", s.algorithm().wireName());
+      o.put("value", s.value());
+    }
+    for (UnverifiableSignature s : unverifiable) {
+      ObjectNode o = array.addObject();
+      o.put("keyId", s.keyId());
+      o.put("algorithm", s.algorithm());
       o.put("value", s.value());
     }
     return array;
@@ -136,30 +213,50 @@ public final class Signatures {
   /**
    * Counts valid signatures by distinct trusted keys and checks the threshold.
    *
+   * <p>Unverifiable signatures (unknown algorithms) never count. They change the outcome in one
+   * case only: when they are all a document has, it fails with {@code failure} (too few valid
+   * signatures, naming what was found) instead of {@link ReasonCode#SIGNATURE_MISSING}.
+   *
    * @param canonical the signed bytes
-   * @param signatures the signatures found in the document
+   * @param signatures the signatures of known algorithms found in the document
+   * @param unverifiable the signatures of unknown algorithms found in the document
    * @param trusted the trusted keys by id
    * @param threshold how many distinct keys must have signed
    * @param document the document kind, for messages
    * @param failure the reason code to use when too few keys signed
    * @return the ids of the keys whose signatures verified
-   * @throws OtaException with {@link ReasonCode#SIGNATURE_MISSING} when there are none, {@link
-   *     ReasonCode#KEY_UNKNOWN} when no signature names a trusted key, {@link
-   *     ReasonCode#SIGNATURE_INVALID} when no trusted key's signature verifies, or {@code failure}
-   *     when some verified but fewer than the threshold
+   * @throws OtaException with {@link ReasonCode#SIGNATURE_MISSING} when there are none at all,
+   *     {@code failure} when there are only unverifiable ones, {@link ReasonCode#KEY_UNKNOWN} when
+   *     no signature of a known algorithm names a trusted key, {@link ReasonCode#SIGNATURE_INVALID}
+   *     when no trusted key's signature verifies, or {@code failure} when some verified but fewer
+   *     than the threshold
    */
   public static Set<String> verify(
       byte[] canonical,
       List<ManifestSignature> signatures,
+      List<UnverifiableSignature> unverifiable,
       Map<String, TrustedKey> trusted,
       int threshold,
       String document,
       ReasonCode failure) {
-    if (signatures.isEmpty()) {
+    if (signatures.isEmpty() && unverifiable.isEmpty()) {
       throw new OtaException(
           ReasonCode.SIGNATURE_MISSING,
           "[]",
           document + ": expected at least " + threshold + " signature(s), found none");
+    }
+    List<String> unusable = describe(unverifiable);
+    String unusableNote = unusable.isEmpty() ? "" : "; unknown algorithm: " + unusable;
+    if (signatures.isEmpty()) {
+      throw new OtaException(
+          failure,
+          String.join(",", unusable),
+          document
+              + ": expected valid signatures by at least "
+              + threshold
+              + " distinct trusted key(s), found 0: only signature(s) with an algorithm this"
+              + " version cannot verify "
+              + unusable);
     }
     Set<String> valid = new LinkedHashSet<>();
     List<String> unknown = new ArrayList<>();
@@ -189,7 +286,10 @@ public final class Signatures {
       throw new OtaException(
           ReasonCode.KEY_UNKNOWN,
           String.join(",", unknown),
-          document + ": expected signatures by trusted keys, found only unknown key(s) " + unknown);
+          document
+              + ": expected signatures by trusted keys, found only unknown key(s) "
+              + unknown
+              + unusableNote);
     }
     if (valid.isEmpty()) {
       throw new OtaException(
@@ -198,7 +298,8 @@ public final class Signatures {
           document
               + ": expected a valid signature, found signature(s) by "
               + invalid
-              + " that do not verify over the signed content");
+              + " that do not verify over the signed content"
+              + unusableNote);
     }
     throw new OtaException(
         failure,
@@ -211,7 +312,16 @@ public final class Signatures {
             + " "
             + valid
             + (invalid.isEmpty() ? "" : "; not verifying: " + invalid)
-            + (unknown.isEmpty() ? "" : "; unknown: " + unknown));
+            + (unknown.isEmpty() ? "" : "; unknown: " + unknown)
+            + unusableNote);
+  }
+
+  private static List<String> describe(List<UnverifiableSignature> unverifiable) {
+    List<String> out = new ArrayList<>(unverifiable.size());
+    for (UnverifiableSignature s : unverifiable) {
+      out.add(s.keyId() + " (" + s.algorithm() + ")");
+    }
+    return out;
   }
 
   private static byte[] decode(String value) {

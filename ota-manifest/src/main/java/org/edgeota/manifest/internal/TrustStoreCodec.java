@@ -18,6 +18,7 @@ import org.edgeota.manifest.ManifestSignature;
 import org.edgeota.manifest.PublicKeys;
 import org.edgeota.manifest.SignatureAlgorithm;
 import org.edgeota.manifest.TrustedKey;
+import org.edgeota.manifest.UnverifiableSignature;
 
 /** Converts between the trust store JSON tree and its parts, strictly. */
 public final class TrustStoreCodec {
@@ -41,7 +42,8 @@ public final class TrustStoreCodec {
    * @param threshold how many distinct keys must sign
    * @param version the trust store version
    * @param expires when the trust store stops being valid
-   * @param signatures the document's signatures
+   * @param signatures the document's signatures of known algorithms
+   * @param unverifiable the document's signatures of unknown algorithms, which never count
    * @param content the signed content (the document without {@code signatures})
    */
   public record Parsed(
@@ -50,6 +52,7 @@ public final class TrustStoreCodec {
       long version,
       Instant expires,
       List<ManifestSignature> signatures,
+      List<UnverifiableSignature> unverifiable,
       ObjectNode content) {}
 
   /**
@@ -87,11 +90,17 @@ public final class TrustStoreCodec {
     }
     int threshold = (int) f.integer("threshold", 1, MAX_KEYS);
     checkThreshold(threshold, keys.size());
-    List<ManifestSignature> signatures = Signatures.read(root, DOCUMENT);
+    Signatures.Entries signatures = Signatures.read(root, DOCUMENT);
     ObjectNode content = ((ObjectNode) root).deepCopy();
     content.remove(Signatures.MEMBER);
     return new Parsed(
-        Collections.unmodifiableMap(keys), threshold, version, expires, signatures, content);
+        Collections.unmodifiableMap(keys),
+        threshold,
+        version,
+        expires,
+        signatures.known(),
+        signatures.unverifiable(),
+        content);
   }
 
   /**
