@@ -11,6 +11,7 @@ import org.edgeota.api.Release;
 import org.edgeota.manifest.ManifestSignature;
 import org.edgeota.manifest.ReleasePackage;
 import org.edgeota.manifest.SignedManifest;
+import org.edgeota.manifest.UnverifiableSignature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,9 +78,13 @@ final class InspectCommand implements Callable<Integer> {
             d.fromVersion(), d.fromSha256(), d.file(), d.size(), d.sha256(), d.algorithm());
       }
     }
-    out.println("signatures:" + (m.signatures().isEmpty() ? " none" : ""));
+    boolean unsigned = m.signatures().isEmpty() && m.unverifiableSignatures().isEmpty();
+    out.println("signatures:" + (unsigned ? " none" : ""));
     for (ManifestSignature s : m.signatures()) {
       out.println("  " + s.keyId() + " " + s.algorithm().wireName());
+    }
+    for (UnverifiableSignature s : m.unverifiableSignatures()) {
+      out.println("  " + s.keyId() + " " + s.algorithm() + " (unknown algorithm, never counted)");
     }
     out.flush();
     return OtaCli.EXIT_OK;

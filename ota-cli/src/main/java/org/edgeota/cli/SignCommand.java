@@ -1,13 +1,19 @@
 package org.edgeota.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.edgeota.manifest.ManifestSigner;
 import org.edgeota.manifest.ReleasePackage;
 import org.edgeota.manifest.SignedManifest;
 import org.edgeota.manifest.SigningKey;
+import org.edgeota.manifest.TrustStore;
+import org.edgeota.manifest.TrustedKey;
+import org.edgeota.manifest.UnverifiableSignature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,6 +27,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Sign DIR/manifest.json with one or more private keys (RFC 8785 canonical form of the"
           + " manifest without 'signatures'). A key that signed before is replaced.",
+      "Existing signatures are checked first with the keys at hand (those of --key and, with"
+          + " --trust, the trust store's): one that does not verify over the current manifest"
+          + " (it was edited after signing) is dropped, with a line on standard error. One that"
+          + " cannot be checked (no such key at hand, or an algorithm this version does not"
+          + " know) is kept, and standard error says so.",
       "The payloads are checked against the manifest first: nothing is signed if a file's size"
           + " or SHA-256 differs.",
       "Exit status: 0 ok, 2 invalid input, 3 payload mismatch, 4 I/O failure."
@@ -35,6 +46,12 @@ final class SignCommand implements Callable<Integer> {
       description = "Private key (PKCS#8 PEM); repeatable.")
   List<Path> keys = new ArrayList<>();
 
+  @Option(
+      names = "--trust",
+      paramLabel = "FILE",
+      description = "Trust store whose keys check the existing signatures (optional).")
+  Path trust;
+
   @Parameters(index = "0", paramLabel = "DIR", description = "The release directory.")
   Path dir;
 
@@ -44,9 +61,19 @@ final class SignCommand implements Callable<Integer> {
     for (Path k : keys) {
       signers.add(SigningKey.readPem(k));
     }
+    Map<String, TrustedKey> checkers = new HashMap<>();
+    if (trust != null) {
+      for (TrustedKey k : TrustStore.read(trust).keys()) {
+        checkers.put(k.keyId(), k);
+      }
+    }
+    for (SigningKey k : signers) {
+      checkers.put(k.keyId(), k.trustedKey());
+    }
     SignedManifest m = ReleasePackage.readManifest(dir);
     ReleasePackage.verifyPayloads(dir, m);
 
+    m = withoutStaleSignatures(m, checkers);
     for (SigningKey k : signers) {
       m = ManifestSigner.sign(m, k);
     }
@@ -58,5 +85,46 @@ final class SignCommand implements Callable<Integer> {
           .println("signed by " + k.keyId() + " " + k.algorithm().wireName());
     }
     return OtaCli.EXIT_OK;
+  }
+
+  /**
+   * Drops the signatures that a key at hand shows not to verify over the manifest's current
+   * content, and reports each signature it drops or cannot check on standard error.
+   */
+  private SignedManifest withoutStaleSignatures(
+      SignedManifest m, Map<String, TrustedKey> checkers) {
+    PrintWriter err = spec.commandLine().getErr();
+    byte[] content = m.canonicalSignedBytes();
+    SignedManifest kept =
+        m.retainingSignatures(
+            s -> {
+              String who = s.keyId() + " (" + s.algorithm().wireName() + ")";
+              TrustedKey key = checkers.get(s.keyId());
+              if (key == null) {
+                err.println(
+                    "ota sign: kept signature by "
+                        + who
+                        + ": cannot check it, no such key given (--key, --trust)");
+                return true;
+              }
+              if (key.verifies(s, content)) {
+                return true;
+              }
+              String why =
+                  key.algorithm() != s.algorithm()
+                      ? "its algorithm differs from the key's " + key.algorithm().wireName()
+                      : "it does not verify over the current manifest content";
+              err.println("ota sign: dropped signature by " + who + ": " + why);
+              return false;
+            });
+    for (UnverifiableSignature u : kept.unverifiableSignatures()) {
+      err.println(
+          "ota sign: kept signature by "
+              + u.keyId()
+              + " ("
+              + u.algorithm()
+              + "): cannot check it, algorithm unknown to this version");
+    }
+    return kept;
   }
 }

@@ -266,6 +266,89 @@ class ReleaseCommandsTest {
     assertThat(ReleasePackage.readManifest(release).signatures()).isEmpty();
   }
 
+  /** Changes the signed sequence of the release's manifest, keeping its signatures. */
+  private void editManifest() throws Exception {
+    Path manifest = release.resolve("manifest.json");
+    ObjectNode root = (ObjectNode) JSON.readTree(manifest.toFile());
+    root.put("sequence", 13);
+    Files.write(manifest, JSON.writeValueAsBytes(root));
+  }
+
+  /**
+   * Regression: {@code ota sign} kept a signature that no longer verified after the manifest had
+   * been edited, so the re-signed release carried a stale signature that only {@code ota verify}
+   * noticed.
+   */
+  @Test
+  void sign_manifestEditedAfterSigning_dropsStaleSignatureAndNewOneVerifies() throws Exception {
+    pack();
+    cli.run("sign", "--key", cli.key("a"), release.toString());
+    editManifest();
+    Path trustOfB = tmp.resolve("trust-b.json");
+    cli.run(
+        "trust",
+        "init",
+        "--key",
+        cli.pub("b"),
+        "--threshold",
+        "1",
+        "--sign-key",
+        cli.key("b"),
+        "--out",
+        trustOfB.toString());
+
+    int status =
+        cli.run("sign", "--key", cli.key("b"), "--trust", trust.toString(), release.toString());
+    String err = cli.err();
+    int verified = cli.run("verify", "--trust", trustOfB.toString(), release.toString());
+
+    assertThat(status).as(err).isZero();
+    assertThat(err).contains("dropped signature by " + cli.keyId("a")).contains("not verify");
+    assertThat(ReleasePackage.readManifest(release).signatures())
+        .extracting(s -> s.keyId())
+        .containsExactly(cli.keyId("b"));
+    assertThat(verified).as(cli.err()).isZero();
+  }
+
+  @Test
+  void sign_staleSignatureByKeyNotGiven_isKeptAndReported() throws Exception {
+    pack();
+    cli.run("sign", "--key", cli.key("c"), release.toString());
+    editManifest();
+
+    int status = cli.run("sign", "--key", cli.key("a"), release.toString());
+
+    assertThat(status).as(cli.err()).isZero();
+    assertThat(cli.err()).contains("kept signature by " + cli.keyId("c")).contains("cannot check");
+    assertThat(ReleasePackage.readManifest(release).signatures())
+        .extracting(s -> s.keyId())
+        .containsExactly(cli.keyId("c"), cli.keyId("a"));
+  }
+
+  @Test
+  void sign_signatureOfUnknownAlgorithm_isKeptAndReported() throws Exception {
+    pack();
+    signBoth();
+    Path manifest = release.resolve("manifest.json");
+    ObjectNode root = (ObjectNode) JSON.readTree(manifest.toFile());
+    root.withArray("signatures")
+        .addObject()
+        .put("keyId", cli.keyId("c"))
+        .put("algorithm", "ml-dsa-65")
+        .put("value", "AAAA");
+    Files.write(manifest, JSON.writeValueAsBytes(root));
+
+    int status =
+        cli.run("sign", "--key", cli.key("a"), "--trust", trust.toString(), release.toString());
+    String err = cli.err();
+    int verified = verify();
+
+    assertThat(status).as(err).isZero();
+    assertThat(err).contains("kept signature by " + cli.keyId("c") + " (ml-dsa-65)");
+    assertThat(ReleasePackage.readManifest(release).unverifiableSignatures()).hasSize(1);
+    assertThat(verified).as(cli.err()).isZero();
+  }
+
   /** A release signed by both trusted keys, verified against a device it does not fit. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("releasesNotFittingTheDevice")
