@@ -1,12 +1,15 @@
 package org.edgeota.rollout;
 
 import java.nio.file.Path;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
 import org.edgeota.rollout.internal.InMemoryStore;
 import org.edgeota.rollout.internal.JdbcStore;
 
 /** Named factories for the {@link ControllerStore} implementations. */
 public final class RolloutStores {
   private static final int POSTGRES_CONNECTIONS = 4;
+  private static final int MAX_POSTGRES_CONNECTIONS = 256;
 
   private RolloutStores() {}
 
@@ -48,6 +51,35 @@ public final class RolloutStores {
    *     or the schema cannot be migrated, {@code INVALID_ARGUMENT} for a URL of another database
    */
   public static ControllerStore postgres(String jdbcUrl, String user, String password) {
-    return JdbcStore.postgres(jdbcUrl, user, password, POSTGRES_CONNECTIONS);
+    return postgres(jdbcUrl, user, password, POSTGRES_CONNECTIONS);
+  }
+
+  /**
+   * Connects to PostgreSQL like {@link #postgres(String, String, String)}, with a pool of the given
+   * size: one connection serves one transaction at a time, so a controller instance that handles
+   * many check-ins at once wants more than the default of {@value #POSTGRES_CONNECTIONS}, within
+   * the server's {@code max_connections} shared by all instances.
+   *
+   * @param jdbcUrl a {@code jdbc:postgresql:} URL
+   * @param user the database user
+   * @param password the password, or {@code null}
+   * @param connections the pool size, 1 to {@value #MAX_POSTGRES_CONNECTIONS}
+   * @return the store
+   * @throws org.edgeota.api.OtaException with {@code INVALID_ARGUMENT} for a pool size out of range
+   *     or a URL of another database, {@code STORE_ERROR} when the server cannot be reached or the
+   *     schema cannot be migrated
+   */
+  public static ControllerStore postgres(
+      String jdbcUrl, String user, String password, int connections) {
+    if (connections < 1 || connections > MAX_POSTGRES_CONNECTIONS) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          String.valueOf(connections),
+          "PostgreSQL pool size: expected 1 to "
+              + MAX_POSTGRES_CONNECTIONS
+              + " connections, found "
+              + connections);
+    }
+    return JdbcStore.postgres(jdbcUrl, user, password, connections);
   }
 }

@@ -147,6 +147,59 @@ class RolloutStoresTest {
   }
 
   @Test
+  void postgres_poolSizeOutOfRange_isRejectedNamingIt() {
+    for (int size : new int[] {0, -1, 257}) {
+      assertThatThrownBy(
+              () -> RolloutStores.postgres("jdbc:postgresql://127.0.0.1/x", "u", null, size))
+          .isInstanceOf(OtaException.class)
+          .hasMessageContaining("pool size")
+          .satisfies(
+              e -> {
+                OtaException o = (OtaException) e;
+                assertThat(o.reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT);
+                assertThat(o.offendingValue()).isEqualTo(String.valueOf(size));
+              });
+    }
+  }
+
+  @Test
+  void postgres_poolSizeGiven_opensThatManyServerSessions() throws Exception {
+    PostgresSupport.assumeAvailable();
+    String schema = PostgresSupport.createSchema();
+    String app = "ota_pool_" + schema;
+    try {
+      String url = PostgresSupport.urlFor(schema) + "&ApplicationName=" + app;
+
+      try (ControllerStore store = RolloutStores.postgres(url, PostgresSupport.USER, null, 7)) {
+
+        assertThat(sessionsOf(app)).isEqualTo(7);
+      }
+      // A server session ends a moment after its client closed it: wait for that, bounded.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (sessionsOf(app) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(sessionsOf(app)).isZero();
+    } finally {
+      PostgresSupport.dropSchema(schema);
+    }
+  }
+
+  private static long sessionsOf(String applicationName) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(PostgresSupport.URL, PostgresSupport.USER, null);
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                    + applicationName
+                    + "'")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  @Test
   void postgres_urlOfAnotherDatabase_isRejected() {
     assertThatThrownBy(() -> RolloutStores.postgres("jdbc:mysql://127.0.0.1/x", "u", null))
         .isInstanceOf(OtaException.class)
