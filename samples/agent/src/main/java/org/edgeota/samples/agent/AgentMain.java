@@ -15,21 +15,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The command line of the reference agent: {@code java -jar ota-agent.jar --config
  * agent.properties}. On start it finishes whatever the previous boot left (trial health checks,
- * commit or rollback), then checks in every poll interval plus a random jitter.
+ * commit or rollback), then checks in every poll interval plus a random jitter. The {@code outbox}
+ * subcommand ({@link OutboxCommand}) lists and requeues reports the controller refused.
  */
 @Command(
     name = "ota-agent",
     mixinStandardHelpOptions = true,
     description =
         "Edge OTA reference agent: checks in, installs into the inactive slot, reboots,"
-            + " commits or rolls back.")
+            + " commits or rolls back.",
+    subcommands = OutboxCommand.class)
 public final class AgentMain implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "Agent properties file.")
+  @Spec CommandSpec spec;
+
+  // Not required by picocli, which would then demand it before the outbox subcommand too.
+  @Option(names = "--config", description = "Agent properties file (required to run the agent).")
   Path configFile;
 
   @Option(names = "--once", description = "Run the post-boot step and one cycle, then exit.")
@@ -45,6 +53,16 @@ public final class AgentMain implements Callable<Integer> {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "ota-agent-logback.xml");
     }
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Returns the command line with its subcommands; an {@link OtaException} from any of them is
+   * printed as one line on the error stream and ends with exit status 2.
+   *
+   * @return a new command line
+   */
+  static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new AgentMain());
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
@@ -54,11 +72,14 @@ public final class AgentMain implements Callable<Integer> {
           }
           throw e;
         });
-    System.exit(cl.execute(args));
+    return cl;
   }
 
   @Override
   public Integer call() throws Exception {
+    if (configFile == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--config'");
+    }
     // Obtained here, not in a static field, so main() can choose the logging configuration first.
     Logger log = LoggerFactory.getLogger(AgentMain.class);
     AgentConfig config = AgentConfig.load(configFile);

@@ -3,12 +3,14 @@ package org.edgeota.samples.agent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.edgeota.agent.ApplicationInstaller;
 import org.edgeota.agent.ConfigInstaller;
 import org.edgeota.agent.RebootHandler;
+import org.edgeota.agent.StatusOutbox;
 import org.edgeota.agent.UpdateAgent;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
@@ -102,6 +104,21 @@ public final class ReferenceAgent {
   }
 
   /**
+   * Opens the agent's status outbox without building the agent, for the {@code outbox} commands:
+   * the directory {@code <state.dir>/outbox} that {@link UpdateAgent} uses.
+   *
+   * @param config the settings
+   * @param clock the time source
+   * @return the outbox
+   * @throws OtaException {@link ReasonCode#IO_ERROR} when the outbox directory cannot be created
+   */
+  public static StatusOutbox openOutbox(AgentConfig config, Clock clock) {
+    // The agent's default backoff; listing and requeueing never compute a delay.
+    return StatusOutbox.open(
+        config.stateDir().resolve("outbox"), clock, Duration.ofSeconds(30), Duration.ofHours(1));
+  }
+
+  /**
    * Returns the reboot handler of a configuration: its {@code reboot.command} split on blanks.
    *
    * @param config the settings
@@ -109,6 +126,6 @@ public final class ReferenceAgent {
    */
   public static RebootHandler rebootHandler(AgentConfig config) {
     return RebootHandler.command(
-        List.of(config.rebootCommand().trim().split("\\s+")), java.time.Duration.ofMinutes(1));
+        List.of(config.rebootCommand().trim().split("\\s+")), Duration.ofMinutes(1));
   }
 }
