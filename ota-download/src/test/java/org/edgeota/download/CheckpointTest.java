@@ -5,26 +5,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.edgeota.api.spi.ArtifactRequest;
 import org.edgeota.download.internal.DownloadJob;
 import org.edgeota.download.internal.PartialState;
 import org.edgeota.download.support.Artifacts;
+import org.edgeota.download.support.LoopbackWireMock;
+import org.edgeota.download.support.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,25 +38,8 @@ class CheckpointTest {
   private final byte[] data = Artifacts.bytes(SIZE, 77);
 
   /** Moves a quarter second on at every reading, so that checkpoints fall due while streaming. */
-  private final Clock clock =
-      new Clock() {
-        private final AtomicLong millis = new AtomicLong(1_796_000_000_000L);
-
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochMilli(millis.addAndGet(250));
-        }
-      };
+  private final ManualClock clock =
+      ManualClock.atNoon().tickingOnEachReading(Duration.ofMillis(250));
 
   private WireMockServer server;
 
@@ -68,9 +47,7 @@ class CheckpointTest {
 
   @BeforeEach
   void start() {
-    server =
-        new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-    server.start();
+    server = LoopbackWireMock.start();
     server.stubFor(
         get(PATH).willReturn(aResponse().withStatus(200).withHeader("ETag", ETAG).withBody(data)));
   }

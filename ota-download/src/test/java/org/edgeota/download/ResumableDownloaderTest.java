@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,6 +26,7 @@ import org.edgeota.api.spi.DownloadProgress;
 import org.edgeota.download.internal.DownloadJob;
 import org.edgeota.download.internal.PartialState;
 import org.edgeota.download.support.Artifacts;
+import org.edgeota.download.support.LoopbackWireMock;
 import org.edgeota.download.support.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,9 +50,7 @@ class ResumableDownloaderTest {
 
   @BeforeEach
   void start() {
-    server =
-        new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-    server.start();
+    server = LoopbackWireMock.start();
   }
 
   @AfterEach

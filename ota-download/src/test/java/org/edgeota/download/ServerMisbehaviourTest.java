@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import org.edgeota.api.spi.ArtifactRequest;
 import org.edgeota.download.internal.DownloadJob;
 import org.edgeota.download.internal.PartialState;
 import org.edgeota.download.support.Artifacts;
+import org.edgeota.download.support.LoopbackWireMock;
 import org.edgeota.download.support.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,9 +46,7 @@ class ServerMisbehaviourTest {
 
   @BeforeEach
   void start() {
-    server =
-        new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-    server.start();
+    server = LoopbackWireMock.start();
   }
 
   @AfterEach

@@ -9,9 +9,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.edgeota.download.RetryPolicy;
 
-/** A clock that moves only when told, and a sleeper that moves it instead of waiting. */
+/**
+ * A clock that moves only when told (or by a fixed step at every reading, when asked), and a
+ * sleeper that moves it instead of waiting.
+ */
 public final class ManualClock extends Clock {
   private volatile Instant now;
+  private volatile Duration stepPerReading = Duration.ZERO;
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
   /**
@@ -31,6 +35,18 @@ public final class ManualClock extends Clock {
   /** Moves the clock forward. */
   public synchronized void advance(Duration d) {
     now = now.plus(d);
+  }
+
+  /**
+   * Makes every later reading move the clock forward by {@code step} first, so that deadlines and
+   * intervals fall due while code runs without anyone advancing the clock.
+   *
+   * @param step how far each reading moves the clock
+   * @return this clock
+   */
+  public ManualClock tickingOnEachReading(Duration step) {
+    stepPerReading = step;
+    return this;
   }
 
   /** Returns a sleeper that records each wait and advances this clock by it. */
@@ -57,7 +73,10 @@ public final class ManualClock extends Clock {
   }
 
   @Override
-  public Instant instant() {
+  public synchronized Instant instant() {
+    if (!stepPerReading.isZero()) {
+      now = now.plus(stepPerReading);
+    }
     return now;
   }
 }
