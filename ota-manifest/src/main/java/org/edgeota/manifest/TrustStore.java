@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Signatures of algorithms this version does not know ({@link UnverifiableSignature}) are
  * ignored by every check here: they never count toward a threshold, neither for a manifest nor for
- * a trust store or its rotation.
+ * a trust store or its rotation. Likewise a key entry of an unknown algorithm ({@link UnusableKey})
+ * is kept in the document but verifies nothing and never counts: the threshold must be reachable by
+ * the keys of known algorithms alone, or the store is refused as for any threshold above the number
+ * of keys.
  *
  * <p>Note: an expired trust store verifies no manifest, but it can still authorise its own
  * rotation, so a device that was offline past the expiry can recover by receiving a new store.
@@ -38,6 +41,7 @@ public final class TrustStore {
   private static final Logger LOG = LoggerFactory.getLogger(TrustStore.class);
 
   private final Map<String, TrustedKey> keys;
+  private final List<UnusableKey> unusableKeys;
   private final int threshold;
   private final long version;
   private final Instant expires;
@@ -45,6 +49,7 @@ public final class TrustStore {
 
   private TrustStore(TrustStoreCodec.Parsed parsed, byte[] json) {
     this.keys = parsed.keys();
+    this.unusableKeys = parsed.unusable();
     this.threshold = parsed.threshold();
     this.version = parsed.version();
     this.expires = parsed.expires();
@@ -54,12 +59,16 @@ public final class TrustStore {
   /**
    * Parses a trust store and checks that a threshold of its own keys signed it.
    *
+   * <p>A key entry whose algorithm name is well formed but unknown to this version is kept as an
+   * {@link UnusableKey} (see {@link #unusableKeys()}) and logged at WARN; it never counts, so a
+   * threshold above the number of keys of known algorithms is refused.
+   *
    * @param json the UTF-8 document
    * @return the verified trust store
    * @throws OtaException with {@link ReasonCode#MANIFEST_TOO_LARGE}, {@link
    *     ReasonCode#MANIFEST_MALFORMED}, {@link ReasonCode#MANIFEST_FIELD_INVALID} for a malformed
-   *     document, or {@link ReasonCode#TRUST_STORE_INVALID} for inconsistent keys or too few valid
-   *     signatures
+   *     document, or {@link ReasonCode#TRUST_STORE_INVALID} for inconsistent keys, a threshold
+   *     above the number of keys of known algorithms, or too few valid signatures
    */
   public static TrustStore parse(byte[] json) {
     TrustStoreCodec.Parsed parsed = decode(json);
@@ -150,7 +159,9 @@ public final class TrustStore {
    * @return the new trust store
    * @throws OtaException with {@link ReasonCode#TRUST_ROTATION_REJECTED} if the new version is not
    *     higher, it has expired, or it is not signed by a threshold of this store's keys and a
-   *     threshold of its own keys; or a parse reason code for a malformed document
+   *     threshold of its own keys (keys of unknown algorithms, in either store, never count); or a
+   *     parse reason code for a malformed document, {@link ReasonCode#TRUST_STORE_INVALID} included
+   *     for a threshold above the number of the new store's keys of known algorithms
    */
   public TrustStore rotate(byte[] newSignedTrustStoreJson, Clock clock) {
     TrustStoreCodec.Parsed next = decode(newSignedTrustStoreJson);
@@ -191,7 +202,7 @@ public final class TrustStore {
   }
 
   /**
-   * Returns the trusted keys.
+   * Returns the trusted keys of known algorithms; only these can verify a signature.
    *
    * @return the keys
    */
@@ -200,10 +211,21 @@ public final class TrustStore {
   }
 
   /**
+   * Returns the key entries whose algorithm this version does not know, in document order. They
+   * verify nothing and never count toward a threshold.
+   *
+   * @return the unusable keys, usually empty
+   */
+  public List<UnusableKey> unusableKeys() {
+    return unusableKeys;
+  }
+
+  /**
    * Returns the key with an id.
    *
    * @param keyId the key id
-   * @return the key, or {@code null} if this store does not trust it
+   * @return the key, or {@code null} if this store does not trust it (also for an {@link
+   *     UnusableKey})
    */
   public TrustedKey key(String keyId) {
     return keys.get(keyId);

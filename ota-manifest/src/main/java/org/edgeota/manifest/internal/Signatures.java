@@ -44,8 +44,11 @@ public final class Signatures {
   private static final int MAX_SIGNATURES = 64;
   private static final Set<String> ENTRY_FIELDS = Set.of("keyId", "algorithm", "value");
 
-  /** Form of an algorithm name this version does not know but keeps as unverifiable. */
-  private static final Pattern ALGORITHM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+  /**
+   * Form of an algorithm name this version does not know but accepts: a signature with such a name
+   * is kept as unverifiable, a trust store key with such a name as unusable.
+   */
+  public static final Pattern ALGORITHM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
 
   private Signatures() {}
 

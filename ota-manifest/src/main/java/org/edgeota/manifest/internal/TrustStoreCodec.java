@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,15 @@ import org.edgeota.manifest.ManifestSignature;
 import org.edgeota.manifest.PublicKeys;
 import org.edgeota.manifest.SignatureAlgorithm;
 import org.edgeota.manifest.TrustedKey;
+import org.edgeota.manifest.UnusableKey;
 import org.edgeota.manifest.UnverifiableSignature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Converts between the trust store JSON tree and its parts, strictly. */
 public final class TrustStoreCodec {
+  private static final Logger LOG = LoggerFactory.getLogger(TrustStoreCodec.class);
+
   /** Document kind used in messages. */
   public static final String DOCUMENT = "trust store";
 
@@ -38,7 +44,9 @@ public final class TrustStoreCodec {
   /**
    * The parts of a trust store document.
    *
-   * @param keys the trusted keys by id, in document order
+   * @param keys the trusted keys of known algorithms by id, in document order
+   * @param unusable the key entries of algorithms this version does not know, in document order;
+   *     they verify nothing and never count toward the threshold
    * @param threshold how many distinct keys must sign
    * @param version the trust store version
    * @param expires when the trust store stops being valid
@@ -48,6 +56,7 @@ public final class TrustStoreCodec {
    */
   public record Parsed(
       Map<String, TrustedKey> keys,
+      List<UnusableKey> unusable,
       int threshold,
       long version,
       Instant expires,
@@ -74,27 +83,45 @@ public final class TrustStoreCodec {
     Instant expires = f.instant("expires");
     List<JsonNode> keyNodes = f.array("keys", 1, MAX_KEYS);
     Map<String, TrustedKey> keys = new LinkedHashMap<>();
+    List<UnusableKey> unusable = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
     for (int i = 0; i < keyNodes.size(); i++) {
-      TrustedKey k = key(keyNodes.get(i), "keys[" + i + "]");
-      if (keys.putIfAbsent(k.keyId(), k) != null) {
+      String path = "keys[" + i + "]";
+      KeyEntry k = key(keyNodes.get(i), path);
+      String keyId = k.keyId();
+      if (!ids.add(keyId)) {
         throw new OtaException(
             ReasonCode.TRUST_STORE_INVALID,
-            k.keyId(),
+            keyId,
             DOCUMENT
-                + " field 'keys["
-                + i
-                + "].keyId': expected each key once, found "
-                + k.keyId()
+                + " field '"
+                + path
+                + ".keyId': expected each key once, found "
+                + keyId
                 + " again");
+      }
+      if (k.trusted() != null) {
+        keys.put(keyId, k.trusted());
+      } else {
+        UnusableKey u = k.unusable();
+        LOG.warn(
+            "{} field '{}': key {} uses algorithm '{}', which this version does not know; kept as"
+                + " unusable, it verifies nothing and does not count toward any threshold",
+            DOCUMENT,
+            path,
+            keyId,
+            u.algorithm());
+        unusable.add(u);
       }
     }
     int threshold = (int) f.integer("threshold", 1, MAX_KEYS);
-    checkThreshold(threshold, keys.size());
+    checkThreshold(threshold, keys.size(), unusable.size());
     Signatures.Entries signatures = Signatures.read(root, DOCUMENT);
     ObjectNode content = ((ObjectNode) root).deepCopy();
     content.remove(Signatures.MEMBER);
     return new Parsed(
         Collections.unmodifiableMap(keys),
+        List.copyOf(unusable),
         threshold,
         version,
         expires,
@@ -112,6 +139,20 @@ public final class TrustStoreCodec {
    *     <= keyCount}
    */
   public static void checkThreshold(int threshold, int keyCount) {
+    checkThreshold(threshold, keyCount, 0);
+  }
+
+  /**
+   * Checks that a threshold can be met by the keys of known algorithms alone.
+   *
+   * @param threshold the threshold
+   * @param keyCount the number of keys of known algorithms
+   * @param unusableCount the number of keys of unknown algorithms, which never count (for the
+   *     message)
+   * @throws OtaException with {@link ReasonCode#TRUST_STORE_INVALID} if not {@code 1 <= threshold
+   *     <= keyCount}
+   */
+  public static void checkThreshold(int threshold, int keyCount, int unusableCount) {
     if (threshold < 1 || threshold > keyCount) {
       throw new OtaException(
           ReasonCode.TRUST_STORE_INVALID,
@@ -119,18 +160,32 @@ public final class TrustStoreCodec {
           DOCUMENT
               + " field 'threshold': expected 1 to "
               + keyCount
-              + " (the number of keys), found "
+              + (unusableCount == 0
+                  ? " (the number of keys)"
+                  : " (the number of keys of known algorithms; "
+                      + unusableCount
+                      + " key(s) of algorithms this version does not know never count)")
+              + ", found "
               + threshold);
     }
   }
 
-  private static TrustedKey key(JsonNode node, String path) {
+  /** One key entry: exactly one of {@code trusted} and {@code unusable} is set. */
+  private record KeyEntry(String keyId, TrustedKey trusted, UnusableKey unusable) {}
+
+  /** Reads one key entry: a {@link TrustedKey}, or an {@link UnusableKey} for an unknown name. */
+  private static KeyEntry key(JsonNode node, String path) {
     Fields k = Fields.object(node, DOCUMENT, path);
     k.rejectUnknown(KEY_FIELDS);
     String keyId = k.sha256("keyId");
+    String name = k.string("algorithm");
     SignatureAlgorithm algorithm;
+    if (SignatureAlgorithm.lookup(name).isEmpty()
+        && Signatures.ALGORITHM_NAME.matcher(name).matches()) {
+      return new KeyEntry(keyId, null, unusableKey(k, keyId, name));
+    }
     try {
-      algorithm = SignatureAlgorithm.fromWireName(k.string("algorithm"));
+      algorithm = SignatureAlgorithm.fromWireName(name);
     } catch (OtaException e) {
       throw new OtaException(
           ReasonCode.TRUST_STORE_INVALID,
@@ -141,7 +196,7 @@ public final class TrustStoreCodec {
     String encoded = k.string("publicKey");
     try {
       byte[] der = Base64.getDecoder().decode(encoded);
-      return new TrustedKey(keyId, algorithm, PublicKeys.fromDer(der));
+      return new KeyEntry(keyId, new TrustedKey(keyId, algorithm, PublicKeys.fromDer(der)), null);
     } catch (IllegalArgumentException | OtaException e) {
       throw new OtaException(
           ReasonCode.TRUST_STORE_INVALID,
@@ -155,6 +210,46 @@ public final class TrustStoreCodec {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * Reads a key of an algorithm this version does not know. The key cannot be decoded, but the
+   * public key must still be base64 and the id must be the SHA-256 of its bytes, as for any key.
+   */
+  private static UnusableKey unusableKey(Fields k, String keyId, String name) {
+    String encoded = k.string("publicKey");
+    byte[] der;
+    try {
+      der = Base64.getDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw new OtaException(
+          ReasonCode.TRUST_STORE_INVALID,
+          keyId,
+          DOCUMENT
+              + " field '"
+              + k.child("publicKey")
+              + "': expected the base64 DER key with id "
+              + keyId
+              + ", found: "
+              + e.getMessage(),
+          e);
+    }
+    String actualId = Hex.sha256(der);
+    if (!actualId.equals(keyId)) {
+      throw new OtaException(
+          ReasonCode.TRUST_STORE_INVALID,
+          keyId,
+          DOCUMENT
+              + " field '"
+              + k.child("keyId")
+              + "': expected "
+              + actualId
+              + " (SHA-256 of the '"
+              + name
+              + "' key), found "
+              + keyId);
+    }
+    return new UnusableKey(keyId, name, encoded);
   }
 
   /**
