@@ -871,8 +871,15 @@ public final class UpdateAgent {
 
   private Outcome finishAbandoned(JournalRecord r) {
     ReasonCode reason = reasonOf(r.reason());
-    outbox.enqueue(report(r, r.state(), r.reason(), r.detail()));
-    rollbackComponents(r);
+    // Components first, so that the report can tell the controller which of them could not be
+    // rolled back. A power cut in between runs this again on start (installers' rollbacks are
+    // idempotent, the report id is the same).
+    List<String> notRolledBack = rollbackComponents(r);
+    String detail =
+        notRolledBack.isEmpty()
+            ? r.detail()
+            : (r.detail() == null ? "" : r.detail() + "; ") + String.join("; ", notRolledBack);
+    outbox.enqueue(report(r, r.state(), r.reason(), detail));
     if (r.targetSlot() != null && r.targetSlot() != r.sourceSlot()) {
       if (scheme.inTrial()) {
         LOG.warn("abandoning the trial of slot {} in the boot environment", r.targetSlot());
@@ -881,12 +888,12 @@ public final class UpdateAgent {
       if (bootedSlot() != r.sourceSlot()) {
         LOG.error("running the abandoned slot {}; rebooting into {}", bootedSlot(), r.sourceSlot());
         requestReboot();
-        return new Outcome(r.state(), r.targetVersion(), reason, r.detail()).rebooting();
+        return new Outcome(r.state(), r.targetVersion(), reason, detail).rebooting();
       }
     }
     cleanup(r);
     journal.transition(r.toBuilder().state(UpdateState.IDLE).clearUpdate().build());
-    return new Outcome(r.state(), r.targetVersion(), reason, r.detail());
+    return new Outcome(r.state(), r.targetVersion(), reason, detail);
   }
 
   private static String versionText(JournalRecord r) {
@@ -904,17 +911,24 @@ public final class UpdateAgent {
     }
   }
 
-  private void rollbackComponents(JournalRecord r) {
+  /**
+   * Rolls back the components an abandoned update started, newest first; one that fails does not
+   * stop the others.
+   *
+   * @return one line per component that could not be rolled back, for the status report
+   */
+  private List<String> rollbackComponents(JournalRecord r) {
     if (r.manifest() == null || r.startedComponents().isEmpty()) {
-      return;
+      return List.of();
     }
     Release release;
     try {
       release = SignedManifest.parse(r.manifest().getBytes(StandardCharsets.UTF_8)).release();
     } catch (RuntimeException e) {
       LOG.error("cannot parse the journaled manifest to roll components back: {}", e.toString());
-      return;
+      return List.of("components " + r.startedComponents() + " not rolled back: " + e);
     }
+    List<String> failures = new ArrayList<>();
     List<Component> started =
         ordered(release).stream().filter(c -> r.startedComponents().contains(c.name())).toList();
     for (int i = started.size() - 1; i >= 0; i--) {
@@ -927,8 +941,10 @@ public final class UpdateAgent {
         installer.rollback(c, context(r, c));
       } catch (RuntimeException e) {
         LOG.error("rollback of component {} failed: {}", c.name(), e.toString());
+        failures.add("rollback of component " + c.name() + " failed: " + e.getMessage());
       }
     }
+    return failures;
   }
 
   private void requestReboot() {

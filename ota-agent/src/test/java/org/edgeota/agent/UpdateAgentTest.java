@@ -168,6 +168,56 @@ class UpdateAgentTest {
     assertThat(d.appVersion()).isEqualTo("1");
   }
 
+  /**
+   * A component whose rollback failed was logged at ERROR only: the ROLLED_BACK report said the
+   * health check failed and nothing else, so the controller could not tell that the device was left
+   * with a half-rolled-back component. The report now names it.
+   */
+  @Test
+  void afterBoot_componentRollbackThrows_reportNamesTheComponentAndDeviceStillRollsBack() {
+    byte[] modemImage = {7, 7, 7};
+    Component vendor =
+        SimulatedDevice.component("modem", "modem-firmware", "modem.bin", modemImage, 4, false);
+    SimulatedDevice d =
+        new SimulatedDevice(
+            tmp,
+            new SimulatedDevice.Releases(
+                List.of(vendor), List.of(), java.util.Map.of("modem.bin", modemImage)));
+    StubController ctl = controller(d);
+    ComponentInstaller modem =
+        new ComponentInstaller() {
+          @Override
+          public String type() {
+            return "modem-firmware";
+          }
+
+          @Override
+          public void install(Component component, Path payload, Context context) {}
+
+          @Override
+          public void rollback(Component component, Context context) {
+            throw new IllegalStateException("modem flash busy");
+          }
+        };
+    d.powerOn();
+    d.agent(ctl, power, List.of(check("svc", false))).installer(modem).build().runCycle();
+    d.powerOn();
+
+    PostBootResult post =
+        d.agent(ctl, power, List.of(check("svc", false))).installer(modem).build().afterBoot();
+
+    assertThat(post.state()).isEqualTo(UpdateState.ROLLED_BACK);
+    assertThat(d.appVersion()).isEqualTo("1");
+    assertThat(ctl.counted.values())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(UpdateState.ROLLED_BACK);
+              assertThat(r.detail())
+                  .contains("rollback of component modem failed: modem flash busy");
+            });
+  }
+
   @Test
   void runCycle_manifestSignedByUnknownKey_isRefusedBeforeAnyDownload() {
     SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
