@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 import org.edgeota.manifest.PublicKeys;
@@ -166,6 +167,20 @@ final class TrustCommand {
     int next(List<Path> add, List<String> remove) {
       Clock clock = Clock.systemUTC();
       TrustStore current = TrustStore.read(trust);
+      if (!current.unusableKeys().isEmpty()) {
+        // The next document is built from the keys this version understands; writing it would
+        // drop the others silently, and with them a newer toolchain's rotation plan.
+        String ids =
+            current.unusableKeys().stream()
+                .map(k -> k.keyId() + " (" + k.algorithm() + ")")
+                .collect(Collectors.joining(", "));
+        throw new OtaException(
+            ReasonCode.INVALID_ARGUMENT,
+            ids,
+            "--trust: expected keys of algorithms this ota knows, found "
+                + ids
+                + "; rotate this trust store with a version of ota that knows them");
+      }
       Map<String, TrustedKey> keys = new LinkedHashMap<>();
       current.keys().forEach(k -> keys.put(k.keyId(), k));
       for (String id : remove) {

@@ -2,8 +2,16 @@ package org.edgeota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.edgeota.manifest.Jcs;
 import org.edgeota.manifest.ManifestSigner;
 import org.edgeota.manifest.PublicKeys;
 import org.edgeota.manifest.SignedManifest;
@@ -193,6 +201,53 @@ class TrustCommandTest {
     SignedManifest byD = ManifestSigner.sign(manifest(), SigningKey.readPem(Path.of(cli.key("d"))));
     assertThat(status).as(cli.err()).isZero();
     assertThat(rotated.verifyManifest(byD, java.time.Clock.systemUTC())).hasSize(1);
+  }
+
+  /**
+   * The next document is built from the keys this version understands, so rotating a store that
+   * also lists a key of a newer algorithm would have dropped that key without a word.
+   */
+  @Test
+  void rotate_storeListsKeyOfUnknownAlgorithm_exitsTwoNamingItAndWritesNothing() throws Exception {
+    byte[] newKey = "a public key of a newer algorithm".getBytes(StandardCharsets.UTF_8);
+    String newKeyId = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(newKey));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode content = (ObjectNode) json.readTree(Files.readAllBytes(trust));
+    content.remove("signatures");
+    content
+        .withArray("keys")
+        .addObject()
+        .put("keyId", newKeyId)
+        .put("algorithm", "ml-dsa-65")
+        .put("publicKey", Base64.getEncoder().encodeToString(newKey));
+    byte[] canonical = Jcs.canonicalize(json.writeValueAsBytes(content));
+    ArrayNode signatures = content.putArray("signatures");
+    for (String signer : new String[] {"a", "b"}) {
+      SigningKey k = SigningKey.readPem(Path.of(cli.key(signer)));
+      signatures
+          .addObject()
+          .put("keyId", k.keyId())
+          .put("algorithm", k.algorithm().wireName())
+          .put("value", Base64.getEncoder().encodeToString(k.sign(canonical)));
+    }
+    Files.write(trust, json.writeValueAsBytes(content));
+    assertThat(TrustStore.read(trust).unusableKeys()).hasSize(1);
+    Path next = tmp.resolve("trust-2.json");
+
+    int status =
+        rotate(
+            "--add",
+            cli.pub("c"),
+            "--sign-key",
+            cli.key("a"),
+            "--sign-key",
+            cli.key("b"),
+            "--out",
+            next.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(cli.err()).contains(newKeyId).contains("ml-dsa-65");
+    assertThat(next).doesNotExist();
   }
 
   @Test
