@@ -114,7 +114,9 @@ import org.slf4j.MDC;
  * <p>Note: a release without firmware is tried in place; when its health checks fail, its
  * components are rolled back but no reboot is requested, even if one of them declared {@code
  * rebootRequired}. When a firmware delta fails to apply, the full image is fetched during {@code
- * INSTALLING}, where a transport failure fails the update instead of resuming it later.
+ * INSTALLING}; a transient transport failure there keeps the update in {@code INSTALLING} (the
+ * partial download is kept) and the next cycle installs again from the start, as after a power cut,
+ * until the release expires.
  */
 public final class UpdateAgent {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateAgent.class);
@@ -531,7 +533,30 @@ public final class UpdateAgent {
         verify(r, release);
         r = journal.transition(r.withState(UpdateState.INSTALLING));
       }
-      r = install(r, release);
+      try {
+        r = install(r, release);
+      } catch (InstallFetchInterrupted interrupted) {
+        OtaException e = interrupted.failure;
+        if (!clock.instant().isBefore(release.expires())) {
+          throw new OtaException(
+              ReasonCode.MANIFEST_EXPIRED,
+              release.expires().toString(),
+              "release "
+                  + release.version()
+                  + ": expected to finish installing before it expires at "
+                  + release.expires()
+                  + ", found "
+                  + clock.instant()
+                  + " (last fetch failure: "
+                  + e.getMessage()
+                  + ")");
+        }
+        LOG.warn(
+            "fetch during the install of {} interrupted, installing again next cycle: {}",
+            r.targetVersion(),
+            e.getMessage());
+        return new Outcome(UpdateState.INSTALLING, r.targetVersion(), e.reason(), e.getMessage());
+      }
     } catch (OtaException e) {
       LOG.error("update {} failed in {}: {}", r.targetVersion(), r.state(), e.getMessage());
       return fail(journal.current(), e.reason(), e.getMessage());
@@ -664,7 +689,7 @@ public final class UpdateAgent {
       if (deltasFor(c, r).isEmpty()) {
         SlotWriter w = partitions.openForWrite(target, c.size());
         opened.add(w);
-        stream(fetch(r, c.file(), c.size(), c.sha256(), dir), Sink.of(w));
+        stream(fetchDuringInstall(r, c, dir), Sink.of(w));
       } else {
         long size =
             r.firmwareImageSize() > 0 ? r.firmwareImageSize() : partitions.capacity(r.sourceSlot());
@@ -673,7 +698,7 @@ public final class UpdateAgent {
               c,
               new InstalledImage(base, size, Version.parse(r.committedVersion())),
               d -> fetch(r, d.file(), d.size(), d.sha256(), dir),
-              sink -> stream(fetch(r, c.file(), c.size(), c.sha256(), dir), sink),
+              sink -> stream(fetchDuringInstall(r, c, dir), sink),
               attempt -> {
                 opened.forEach(SlotWriter::close);
                 SlotWriter w = partitions.openForWrite(target, c.size());
@@ -686,10 +711,39 @@ public final class UpdateAgent {
       LOG.info("firmware {} written to slot {} and verified", c.name(), target);
     } catch (IOException e) {
       throw new OtaException(ReasonCode.IO_ERROR, full.toString(), "firmware install: " + e, e);
+    } catch (InstallFetchInterrupted e) {
+      throw e;
     } catch (RuntimeException e) {
       throw asOta(e, ReasonCode.INSTALL_FAILED, "firmware install of '" + c.name() + "'");
     } finally {
       opened.forEach(SlotWriter::close);
+    }
+  }
+
+  /**
+   * Fetches a component's full payload while installing (after a delta failed to apply); a
+   * transient failure is told apart from a failed install, so that the update can resume.
+   */
+  private Path fetchDuringInstall(JournalRecord r, Component c, Path dir) {
+    try {
+      return fetch(r, c.file(), c.size(), c.sha256(), dir);
+    } catch (OtaException e) {
+      if (TRANSIENT_DOWNLOAD_FAILURES.contains(e.reason())) {
+        throw new InstallFetchInterrupted(e);
+      }
+      throw e;
+    }
+  }
+
+  /** A transient fetch failure during {@code INSTALLING}: the update stays there and resumes. */
+  private static final class InstallFetchInterrupted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient OtaException failure;
+
+    InstallFetchInterrupted(OtaException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
     }
   }
 

@@ -39,6 +39,7 @@ final class StubController implements TransportClient {
   int checkIns;
   int rejectNextReports;
   int failNextDownloads;
+  final Map<String, Integer> failNextDownloadsOf = new LinkedHashMap<>();
   boolean offline;
 
   StubController(String manifest, String version, Map<String, byte[]> artifacts, Power power) {
@@ -80,6 +81,11 @@ final class StubController implements TransportClient {
     downloads.add(file);
     if (failNextDownloads > 0) {
       failNextDownloads--;
+      throw new OtaException(ReasonCode.RETRIES_EXHAUSTED, file, "connection reset, 3 attempts");
+    }
+    Integer failures = failNextDownloadsOf.get(file);
+    if (failures != null && failures > 0) {
+      failNextDownloadsOf.put(file, failures - 1);
       throw new OtaException(ReasonCode.RETRIES_EXHAUSTED, file, "connection reset, 3 attempts");
     }
     byte[] bytes = artifacts.get(file);

@@ -447,6 +447,35 @@ class UpdateAgentTest {
     assertThat(d.slotImage(Slot.B, d.releases.image2.length)).isEqualTo(d.releases.image2);
   }
 
+  /**
+   * When the delta did not fit and the full image had to be fetched while installing, one lost
+   * connection failed the whole update, although a download in DOWNLOADING would have resumed.
+   */
+  @Test
+  void runCycle_fullImageFetchFailsAfterDeltaFallback_staysInstallingAndResumesNextCycle()
+      throws Exception {
+    SimulatedDevice d = deviceOfferingFirmwareDelta(image -> "0".repeat(64));
+    StubController ctl = controller(d);
+    ctl.failNextDownloadsOf.put("fw-2.bin", 1);
+    d.powerOn();
+    UpdateAgent agent = d.agent(ctl, power, List.of(check("svc", true))).build();
+
+    CycleResult first = agent.runCycle();
+    boolean trialAfterFirst = d.scheme().inTrial();
+    boolean reportedAfterFirst = ctl.outcomeReported();
+    CycleResult second = agent.runCycle();
+
+    assertThat(first.state()).isEqualTo(UpdateState.INSTALLING);
+    assertThat(first.reason()).isEqualTo(ReasonCode.RETRIES_EXHAUSTED);
+    assertThat(first.rebootRequested()).isFalse();
+    assertThat(reportedAfterFirst).isFalse();
+    assertThat(trialAfterFirst).isFalse();
+    assertThat(second.state()).isEqualTo(UpdateState.REBOOTING);
+    assertThat(second.rebootRequested()).isTrue();
+    assertThat(ctl.downloads).containsSubsequence("fw-2.bin", "fw-2.bin");
+    assertThat(d.slotImage(Slot.B, d.releases.image2.length)).isEqualTo(d.releases.image2);
+  }
+
   @Test
   void runCycle_releaseWithoutFirmware_isHealthCheckedAndCommittedInPlace() {
     SimulatedDevice d = new SimulatedDevice(tmp, new SimulatedDevice.Releases());
