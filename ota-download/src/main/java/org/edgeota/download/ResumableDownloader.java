@@ -29,7 +29,10 @@ import org.edgeota.download.internal.DownloadJob;
  * the durable prefix is hashed once. More bytes than the expected size are never accepted: the
  * first extra byte fails the download and deletes the partial data. A partial file that already
  * holds every byte is verified without any request, and so is a target file already there (kept
- * when it matches, deleted otherwise).
+ * when it matches; another regular file there is replaced only by the verified bytes, so a failed
+ * download leaves it as it was; a symbolic link, directory, device or FIFO there is refused with
+ * {@link ReasonCode#INVALID_ARGUMENT}). The partial file and its sidecar are never opened through a
+ * symbolic link.
  *
  * <p>Time limits: response headers must arrive within the request timeout; the body must keep at
  * least the minimum throughput over each throughput window (else the attempt fails as {@link

@@ -70,7 +70,7 @@ public final class DownloadJob {
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final int HASH_BUFFER = 1 << 16;
   private static final Duration MAX_POLL = Duration.ofMillis(250);
-  private static final long MIN_CHECKPOINT_BYTES = 1L << 20;
+  private static final long MIN_CHECKPOINT_BYTES = 64L << 10;
   private static final long MIN_CAPPED_WINDOW = 64L << 10;
 
   /**
@@ -204,29 +204,56 @@ public final class DownloadJob {
       throw new OtaException(
           ReasonCode.IO_ERROR,
           partial.toString(),
-          what + ": expected to write " + partial + ", failed: " + e.getMessage(),
+          what + ": expected to write " + partial + ", failed: " + e,
           e);
     } finally {
       awaitFlushQuietly();
       closeChannel();
+      removeEmptyPartial();
       if (ownExecutor != null) {
         ownExecutor.shutdown();
       }
     }
   }
 
+  /** Removes a partial file that never received a byte, so that failures leave no litter. */
+  private void removeEmptyPartial() {
+    try {
+      if (Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS)
+          && Files.size(partial) == 0
+          && !Files.exists(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(partial);
+      }
+    } catch (IOException e) {
+      LOG.debug("{}: could not remove the empty {}: {}", what, partial, e.toString());
+    }
+  }
+
   /**
    * Keeps a target that already holds the requested bytes (for example after a power cut between
-   * the rename and the removal of the sidecar); deletes any other file there.
+   * the rename and the removal of the sidecar). Another regular file there is left alone until
+   * verified bytes replace it by the final rename, so a failed download destroys nothing; anything
+   * but a regular file (a symbolic link, a directory, a device, a FIFO) is refused, never replaced.
    */
   private boolean targetAlreadyVerified() throws IOException {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
-    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-        && Files.size(target) == request.size()) {
+    if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          target.toString(),
+          what
+              + ": expected a regular file or nothing at "
+              + target
+              + ", found "
+              + kindOf(target)
+              + "; it is left as it is");
+    }
+    if (Files.size(target) == request.size()) {
       MessageDigest md = newDigest();
-      try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
+      try (FileChannel ch =
+          FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer buf = ByteBuffer.allocate(HASH_BUFFER);
         while (ch.read(buf) >= 0) {
           buf.flip();
@@ -241,8 +268,39 @@ public final class DownloadJob {
         return true;
       }
     }
-    Files.delete(target);
     return false;
+  }
+
+  private static String kindOf(Path p) {
+    if (Files.isSymbolicLink(p)) {
+      return "a symbolic link";
+    }
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      return "a directory";
+    }
+    return "a file that is not a regular file (device, FIFO or socket)";
+  }
+
+  /**
+   * Opens the partial file without following a symbolic link: one planted at that name would
+   * otherwise make the download truncate and overwrite whatever it points to. A link there is
+   * removed (the name is the downloader's own); any other non-regular file is refused.
+   */
+  private FileChannel openPartialChannel() throws IOException {
+    if (Files.isSymbolicLink(partial)) {
+      LOG.warn(
+          "{}: {} is a symbolic link; removing the link, not what it points to", what, partial);
+      Files.delete(partial);
+    } else if (Files.exists(partial, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(partial + " is " + kindOf(partial) + ", not a partial download");
+    }
+    return FileChannel.open(
+        partial,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.READ,
+        StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
   }
 
   private static MessageDigest newDigest() {
@@ -278,9 +336,7 @@ public final class DownloadJob {
 
   private void openPartial() throws IOException {
     PartialState state = PartialState.read(sidecar).orElse(null);
-    channel =
-        FileChannel.open(
-            partial, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    channel = openPartialChannel();
     long onDisk = channel.size();
     if (state != null
         && state.sha256().equals(request.sha256())
@@ -324,12 +380,7 @@ public final class DownloadJob {
   private void restart() throws IOException {
     awaitFlush();
     if (channel == null) {
-      channel =
-          FileChannel.open(
-              partial,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.READ,
-              StandardOpenOption.WRITE);
+      channel = openPartialChannel();
     }
     channel.truncate(0);
     digest.reset();
@@ -369,7 +420,7 @@ public final class DownloadJob {
           new OtaException(
               ReasonCode.IO_ERROR,
               partial.toString(),
-              what + ": expected to write " + partial + ", failed: " + e.getMessage(),
+              what + ": expected to write " + partial + ", failed: " + e,
               e));
     }
   }

@@ -3,9 +3,11 @@ package org.edgeota.download.internal;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -43,10 +45,15 @@ public record PartialState(
    */
   public static Optional<PartialState> read(Path file) {
     try {
-      if (!Files.isRegularFile(file) || Files.size(file) > MAX_SIDECAR_BYTES) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+          || Files.size(file) > MAX_SIDECAR_BYTES) {
         return Optional.empty();
       }
-      PartialState s = MAPPER.readValue(Files.readAllBytes(file), PartialState.class);
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        bytes = in.readNBytes((int) MAX_SIDECAR_BYTES + 1);
+      }
+      PartialState s = MAPPER.readValue(bytes, PartialState.class);
       if (s.format != FORMAT || s.sha256 == null || s.validator == null || s.offset < 0) {
         return Optional.empty();
       }
@@ -64,12 +71,15 @@ public record PartialState(
    */
   public void write(Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    // A leftover (or planted) entry at the temporary name goes first; the new one is created
+    // exclusively and never through a symbolic link.
+    Files.deleteIfExists(tmp);
     try (FileChannel ch =
         FileChannel.open(
             tmp,
-            StandardOpenOption.CREATE,
+            StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
+            LinkOption.NOFOLLOW_LINKS)) {
       ch.write(java.nio.ByteBuffer.wrap(MAPPER.writeValueAsBytes(this)));
       ch.force(true);
     }
