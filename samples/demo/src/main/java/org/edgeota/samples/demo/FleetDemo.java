@@ -356,7 +356,7 @@ public final class FleetDemo implements Callable<Integer> {
       plan.append(
           String.format(
               Locale.ROOT,
-              " %s %.2f%% (%d devices)",
+              " %s %.2f%% (judged after %d reports)",
               s.get("name"),
               (double) s.get("percent"),
               (int) s.get("minReports")));
