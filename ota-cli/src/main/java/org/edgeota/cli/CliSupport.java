@@ -14,11 +14,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
 
 /** Small helpers shared by the release commands: times, durations, atomic file writes. */
 final class CliSupport {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
+
   private CliSupport() {}
 
   /**
@@ -40,38 +44,87 @@ final class CliSupport {
   }
 
   /**
-   * Parses a duration: ISO-8601 ({@code P90D}, {@code PT12H}) or a number with {@code d}, {@code h}
-   * or {@code m}.
+   * Parses a duration: a positive number with {@code s}, {@code m}, {@code h} or {@code d}
+   * (seconds, minutes, hours, days), or ISO-8601 ({@code PT30S}, {@code PT12H}, {@code P90D}).
    *
    * @param option the option name, for messages
    * @param text the text
    * @return the positive duration
+   * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} naming the option and the text
+   *     when it is malformed, not positive, or too long to be represented
    */
   static Duration duration(String option, String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
+    Duration d;
     try {
-      Duration d;
-      if (t.startsWith("p")) {
+      Matcher m = DURATION.matcher(t);
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        d =
+            switch (m.group(2)) {
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              case "h" -> Duration.ofHours(n);
+              default -> Duration.ofDays(n);
+            };
+      } else if (t.startsWith("p")) {
         d = Duration.parse(t.toUpperCase(Locale.ROOT));
-      } else if (t.endsWith("d")) {
-        d = Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("h")) {
-        d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
       } else {
-        throw new NumberFormatException(t);
+        throw malformedDuration(option, text);
       }
-      if (d.isNegative() || d.isZero()) {
-        throw new NumberFormatException(t);
+    } catch (ArithmeticException | NumberFormatException e) {
+      // Only digits reach these: the number does not fit.
+      throw tooLong(option, text);
+    } catch (DateTimeParseException e) {
+      if (e.getCause() instanceof ArithmeticException
+          || e.getCause() instanceof NumberFormatException) {
+        throw tooLong(option, text);
       }
-      return d;
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new OtaException(
-          ReasonCode.INVALID_ARGUMENT,
-          text,
-          option + ": expected a positive duration like 90d, 12h or P90D, found '" + text + "'");
+      throw malformedDuration(option, text);
     }
+    if (d.isNegative() || d.isZero()) {
+      throw malformedDuration(option, text);
+    }
+    return d;
+  }
+
+  /**
+   * Returns the instant a duration from now ends at.
+   *
+   * @param option the option name, for messages
+   * @param text the option's text, for messages
+   * @param duration the parsed duration
+   * @param clock the clock giving now
+   * @return now plus {@code duration}
+   * @throws OtaException with {@link ReasonCode#INVALID_ARGUMENT} when that instant lies beyond the
+   *     largest representable one
+   */
+  static Instant fromNow(String option, String text, Duration duration, Clock clock) {
+    try {
+      return clock.instant().plus(duration);
+    } catch (DateTimeException | ArithmeticException e) {
+      throw tooLong(option, text);
+    }
+  }
+
+  private static OtaException malformedDuration(String option, String text) {
+    return new OtaException(
+        ReasonCode.INVALID_ARGUMENT,
+        text,
+        option
+            + ": expected a positive duration like 30s, 10m, 12h, 90d or P90D, found '"
+            + text
+            + "'");
+  }
+
+  private static OtaException tooLong(String option, String text) {
+    return new OtaException(
+        ReasonCode.INVALID_ARGUMENT,
+        text,
+        option
+            + ": expected a duration that ends before the year 1000000000, found '"
+            + text
+            + "'");
   }
 
   /**
@@ -94,17 +147,7 @@ final class CliSupport {
       return instant("--expires", expires);
     }
     if (expiresIn != null) {
-      Duration d = duration("--expires-in", expiresIn);
-      try {
-        return clock.instant().plus(d);
-      } catch (DateTimeException | ArithmeticException e) {
-        throw new OtaException(
-            ReasonCode.INVALID_ARGUMENT,
-            expiresIn,
-            "--expires-in: expected a duration that ends before the year 1000000000, found '"
-                + expiresIn
-                + "'");
-      }
+      return fromNow("--expires-in", expiresIn, duration("--expires-in", expiresIn), clock);
     }
     return fallback;
   }

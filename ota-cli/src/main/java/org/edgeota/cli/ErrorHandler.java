@@ -85,6 +85,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       case DEVICE_TYPE_MISMATCH:
       case AGENT_TOO_OLD:
       case PAYLOAD_MISMATCH:
+      case DOWNLOAD_TOO_LARGE: // more bytes than the expected size: the bytes do not match
       case DELTA_BASE_MISMATCH:
       case SLOT_VERIFY_FAILED:
         return OtaCli.EXIT_VERIFICATION_FAILED;
@@ -94,7 +95,6 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       case HTTP_STATUS:
       case HTTP_PROTOCOL:
       case AUTH_REJECTED:
-      case DOWNLOAD_TOO_LARGE:
       case DOWNLOAD_TRUNCATED:
       case DOWNLOAD_TOO_SLOW:
       case DOWNLOAD_DEADLINE:

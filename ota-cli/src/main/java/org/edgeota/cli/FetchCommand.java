@@ -3,6 +3,7 @@ package org.edgeota.cli;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,20 +21,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ota fetch URL --size N --sha256 H --out FILE [--max-rate R]}: a verified download. */
+/**
+ * {@code ota fetch URL --size N --sha256 H --out FILE [--max-rate R] [--deadline D] [--max-attempts
+ * N]}: a verified download.
+ *
+ * <p>The deadline bounds the whole call and is also the retry policy's total time, so that neither
+ * limit silently cuts the other short.
+ */
 @Command(
     name = "fetch",
     mixinStandardHelpOptions = true,
     description = {
       "Download URL into FILE, resuming an earlier interrupted fetch of the same file.",
       "FILE appears only when the bytes have exactly --size and --sha256; partial data waits in"
-          + " FILE.part (with FILE.part.json) until then. Exit status 3 when the bytes do not"
-          + " match, 4 for a network or server failure, 2 for invalid arguments."
+          + " FILE.part (with FILE.part.json) until then. Missing parent directories of FILE are"
+          + " created.",
+      "Exit status: 0 ok, 2 invalid arguments, 3 the bytes do not match --size or --sha256, 4"
+          + " network or server failure (including a passed deadline)."
     })
 final class FetchCommand implements Callable<Integer> {
   private static final Pattern RATE =
       Pattern.compile("(\\d{1,15})\\s*([kmg]?)(?:i?b)?(?:/s)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final Duration DEFAULT_DEADLINE = Duration.ofHours(1);
 
   @Spec CommandSpec spec;
 
@@ -72,13 +82,18 @@ final class FetchCommand implements Callable<Integer> {
   @Option(
       names = "--max-attempts",
       paramLabel = "N",
-      description = "Attempts before giving up (default: ${DEFAULT-VALUE}).")
+      description =
+          "Attempts in a row that save no new bytes before giving up (default:"
+              + " ${DEFAULT-VALUE}). An attempt that saves new bytes starts the count again, so"
+              + " a slow server may get more attempts; --deadline caps the whole download.")
   int maxAttempts = 5;
 
   @Option(
       names = "--deadline",
       paramLabel = "D",
-      description = "Overall time limit, e.g. 30m or 2h (default: 1h).")
+      description =
+          "Overall time limit, retries and the waits between them included: a number with s,"
+              + " m, h or d (e.g. 30s, 10m, 2h) or ISO-8601 like PT1H30M (default: 1h).")
   String deadline;
 
   @Override
@@ -96,15 +111,14 @@ final class FetchCommand implements Callable<Integer> {
           "--sha256: expected 64 hex digits, found '" + sha256 + "'");
     }
     long cap = maxRate == null ? 0 : parseRate(maxRate);
+    Duration limit = deadline(Clock.systemUTC());
     ResumableDownloader.Builder b =
         ResumableDownloader.builder()
-            .retryPolicy(RetryPolicy.builder().maxAttempts(maxAttempts).build())
+            .retryPolicy(retryPolicy(limit))
+            .deadline(limit)
             .maxBytesPerSecond(cap);
     if (cap > 0) {
       b.minThroughput(Math.min(cap, 1024), Duration.ofSeconds(30));
-    }
-    if (deadline != null) {
-      b.deadline(CliSupport.duration("--deadline", deadline));
     }
     PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null;
@@ -124,6 +138,39 @@ final class FetchCommand implements Callable<Integer> {
         .getOut()
         .println(result + ": " + size + " bytes, sha256 " + request.sha256());
     return OtaCli.EXIT_OK;
+  }
+
+  /**
+   * Returns the overall time limit: {@code --deadline}, else one hour.
+   *
+   * @param clock the clock the limit must still be representable from
+   * @return a positive duration that, added to the clock's instant, stays a valid instant
+   */
+  Duration deadline(Clock clock) {
+    if (deadline == null) {
+      return DEFAULT_DEADLINE;
+    }
+    Duration d = CliSupport.duration("--deadline", deadline);
+    CliSupport.fromNow("--deadline", deadline, d, clock);
+    return d;
+  }
+
+  /**
+   * Returns the retry policy: {@code --max-attempts} attempts without progress, and the deadline as
+   * its total time (the library's default of 10 minutes would end a slow download long before a
+   * longer deadline).
+   *
+   * @param limit the overall time limit
+   * @return the policy
+   */
+  RetryPolicy retryPolicy(Duration limit) {
+    if (maxAttempts < 1) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          String.valueOf(maxAttempts),
+          "--max-attempts: expected an integer >= 1, found " + maxAttempts);
+    }
+    return RetryPolicy.builder().maxAttempts(maxAttempts).maxTotalTime(limit).build();
   }
 
   /**

@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit status: {@value #EXIT_OK} on success, {@value #EXIT_INVALID_INPUT} for invalid input (bad
  * arguments, malformed files), {@value #EXIT_VERIFICATION_FAILED} when a verification failed
- * (signature, policy, digest), {@value #EXIT_IO} for an I/O or transport failure (including an
- * input file that is missing or cannot be read, and an output that cannot be written).
+ * (signature, policy, digest or size), {@value #EXIT_IO} for an I/O or transport failure (including
+ * an input file that is missing or cannot be read, and an output that cannot be written).
  */
 @Command(
     name = "ota",
@@ -37,7 +37,7 @@ public final class OtaCli {
   /** Exit status for invalid input: arguments or malformed files. */
   public static final int EXIT_INVALID_INPUT = 2;
 
-  /** Exit status when a verification (signature, policy, digest) failed. */
+  /** Exit status when a verification (signature, policy, digest or size) failed. */
   public static final int EXIT_VERIFICATION_FAILED = 3;
 
   /** Exit status for an I/O or transport failure, including a missing or unreadable input file. */
@@ -52,9 +52,18 @@ public final class OtaCli {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new OtaCli());
+    // Subcommands do not inherit the version provider; without it their -V printed nothing.
+    giveVersion(cl, new VersionProvider());
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
     return cl;
+  }
+
+  private static void giveVersion(CommandLine cl, VersionProvider provider) {
+    cl.getCommandSpec().versionProvider(provider);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      giveVersion(sub, provider);
+    }
   }
 
   /**

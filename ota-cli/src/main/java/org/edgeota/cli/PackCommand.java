@@ -52,12 +52,16 @@ final class PackCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  // No standard help mixin: its -V/--version would clash with the release --version option.
+  // No standard help mixin: its --version would clash with the release --version option, so
+  // help and the tool's version (-V only) are declared here.
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "Show this help message and exit.")
   boolean help;
+
+  @Option(names = "-V", versionHelp = true, description = "Print version information and exit.")
+  boolean versionHelp;
 
   @Option(names = "--version", required = true, paramLabel = "V", description = "Release version.")
   String version;

@@ -77,8 +77,8 @@ final class TrustCommand {
     @Option(
         names = "--force",
         description =
-            "Replace the output file if it exists (not needed when --out names the --trust file:"
-                + " the checked next version then replaces it).")
+            "Replace the output file if it exists (add and rotate: not needed when --out names"
+                + " the --trust file, which the checked next version then replaces).")
     boolean force;
 
     /** Signs, checks with {@code check}, writes and reports the new trust store. */

@@ -540,4 +540,13 @@ class ReleaseCommandsTest {
     assertThat(status).isZero();
     assertThat(cli.out()).contains("Usage: ota " + command).contains("--help");
   }
+
+  /** Regression: 'ota pack' had no -V, unlike every other command. */
+  @Test
+  void version_pack_printsTheToolVersion() {
+    int status = cli.run("pack", "-V");
+
+    assertThat(status).isZero();
+    assertThat(cli.out()).startsWith("ota ");
+  }
 }

@@ -355,4 +355,30 @@ class TrustCommandTest {
     assertThat(cli.err()).contains("'999999999999d'");
     assertThat(store).doesNotExist();
   }
+
+  /**
+   * Regression: an --expires-in whose days overflowed while they were turned into seconds printed
+   * only "ota: ArithmeticException: long overflow", naming neither the option nor the value.
+   */
+  @Test
+  void init_expiresInOverflowingDuration_exitsTwoNamingOptionAndValue() {
+    Path store = tmp.resolve("overflow.json");
+
+    int status = initSignedByC("--expires-in", "999999999999999d", store);
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(cli.err()).contains("INVALID_ARGUMENT: --expires-in: expected");
+    assertThat(cli.err()).contains("'999999999999999d'").doesNotContain("Exception");
+    assertThat(store).doesNotExist();
+  }
+
+  /** Regression: 'trust init --help' spoke of "the --trust file", an option init does not have. */
+  @Test
+  void help_init_saysTheTrustFileConcernsAddAndRotateOnly() {
+    int status = cli.run("trust", "init", "--help");
+
+    String help = cli.out().replaceAll("\\s+", " ");
+    assertThat(status).isZero();
+    assertThat(help).contains("(add and rotate: not needed when --out names the --trust file");
+  }
 }
