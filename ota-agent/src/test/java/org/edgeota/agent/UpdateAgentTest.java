@@ -129,33 +129,14 @@ class UpdateAgentTest {
 
   @Test
   void afterBoot_vendorComponentAndHealthFails_vendorInstallerRolledBackAfterInstall() {
-    byte[] modemImage = {7, 7, 7};
-    Component vendor =
-        SimulatedDevice.component("modem", "modem-firmware", "modem.bin", modemImage, 4, false);
-    SimulatedDevice d =
-        new SimulatedDevice(
-            tmp,
-            new SimulatedDevice.Releases(
-                List.of(vendor), List.of(), java.util.Map.of("modem.bin", modemImage)));
+    SimulatedDevice d = deviceWithVendorModem();
     StubController ctl = controller(d);
     List<String> calls = new java.util.ArrayList<>();
     ComponentInstaller modem =
-        new ComponentInstaller() {
-          @Override
-          public String type() {
-            return "modem-firmware";
-          }
-
-          @Override
-          public void install(Component component, Path payload, Context context) {
-            calls.add("install " + component.name() + " " + payload.getFileName());
-          }
-
-          @Override
-          public void rollback(Component component, Context context) {
-            calls.add("rollback " + component.name());
-          }
-        };
+        modemInstaller(
+            (component, payload) ->
+                calls.add("install " + component.name() + " " + payload.getFileName()),
+            component -> calls.add("rollback " + component.name()));
     d.powerOn();
     d.agent(ctl, power, List.of(check("svc", false))).installer(modem).build().runCycle();
     d.powerOn();
@@ -175,30 +156,14 @@ class UpdateAgentTest {
    */
   @Test
   void afterBoot_componentRollbackThrows_reportNamesTheComponentAndDeviceStillRollsBack() {
-    byte[] modemImage = {7, 7, 7};
-    Component vendor =
-        SimulatedDevice.component("modem", "modem-firmware", "modem.bin", modemImage, 4, false);
-    SimulatedDevice d =
-        new SimulatedDevice(
-            tmp,
-            new SimulatedDevice.Releases(
-                List.of(vendor), List.of(), java.util.Map.of("modem.bin", modemImage)));
+    SimulatedDevice d = deviceWithVendorModem();
     StubController ctl = controller(d);
     ComponentInstaller modem =
-        new ComponentInstaller() {
-          @Override
-          public String type() {
-            return "modem-firmware";
-          }
-
-          @Override
-          public void install(Component component, Path payload, Context context) {}
-
-          @Override
-          public void rollback(Component component, Context context) {
-            throw new IllegalStateException("modem flash busy");
-          }
-        };
+        modemInstaller(
+            (component, payload) -> {},
+            component -> {
+              throw new IllegalStateException("modem flash busy");
+            });
     d.powerOn();
     d.agent(ctl, power, List.of(check("svc", false))).installer(modem).build().runCycle();
     d.powerOn();
@@ -498,6 +463,39 @@ class UpdateAgentTest {
     assertThat(d.appVersion()).isEqualTo("2");
     assertThat(d.scheme().bootedSlot()).isEqualTo(Slot.A);
     assertThat(d.scheme().inTrial()).isFalse();
+  }
+
+  /** A device whose release 2.0.0 also carries a vendor "modem-firmware" component. */
+  private SimulatedDevice deviceWithVendorModem() {
+    byte[] modemImage = {7, 7, 7};
+    Component vendor =
+        SimulatedDevice.component("modem", "modem-firmware", "modem.bin", modemImage, 4, false);
+    return new SimulatedDevice(
+        tmp,
+        new SimulatedDevice.Releases(
+            List.of(vendor), List.of(), java.util.Map.of("modem.bin", modemImage)));
+  }
+
+  /** An installer of "modem-firmware" components that runs the given actions. */
+  private static ComponentInstaller modemInstaller(
+      java.util.function.BiConsumer<Component, Path> onInstall,
+      java.util.function.Consumer<Component> onRollback) {
+    return new ComponentInstaller() {
+      @Override
+      public String type() {
+        return "modem-firmware";
+      }
+
+      @Override
+      public void install(Component component, Path payload, Context context) {
+        onInstall.accept(component, payload);
+      }
+
+      @Override
+      public void rollback(Component component, Context context) {
+        onRollback.accept(component);
+      }
+    };
   }
 
   /** A device whose release offers a bsdiff patch from V1 declared for the given base digest. */

@@ -198,18 +198,22 @@ public final class TrustStoreCodec {
       byte[] der = Base64.getDecoder().decode(encoded);
       return new KeyEntry(keyId, new TrustedKey(keyId, algorithm, PublicKeys.fromDer(der)), null);
     } catch (IllegalArgumentException | OtaException e) {
-      throw new OtaException(
-          ReasonCode.TRUST_STORE_INVALID,
-          keyId,
-          DOCUMENT
-              + " field '"
-              + k.child("publicKey")
-              + "': expected the base64 DER key with id "
-              + keyId
-              + ", found: "
-              + e.getMessage(),
-          e);
+      throw badPublicKey(k, keyId, e);
     }
+  }
+
+  private static OtaException badPublicKey(Fields k, String keyId, RuntimeException e) {
+    return new OtaException(
+        ReasonCode.TRUST_STORE_INVALID,
+        keyId,
+        DOCUMENT
+            + " field '"
+            + k.child("publicKey")
+            + "': expected the base64 DER key with id "
+            + keyId
+            + ", found: "
+            + e.getMessage(),
+        e);
   }
 
   /**
@@ -222,17 +226,7 @@ public final class TrustStoreCodec {
     try {
       der = Base64.getDecoder().decode(encoded);
     } catch (IllegalArgumentException e) {
-      throw new OtaException(
-          ReasonCode.TRUST_STORE_INVALID,
-          keyId,
-          DOCUMENT
-              + " field '"
-              + k.child("publicKey")
-              + "': expected the base64 DER key with id "
-              + keyId
-              + ", found: "
-              + e.getMessage(),
-          e);
+      throw badPublicKey(k, keyId, e);
     }
     String actualId = Hex.sha256(der);
     if (!actualId.equals(keyId)) {
