@@ -241,6 +241,17 @@ class ServerMisbehaviourTest {
     assertThat(server.getAllServeEvents()).hasSize(2);
   }
 
+  /** The message named the offset after the partial data was discarded: "bytes from 0". */
+  @Test
+  void download_416WithoutRetry_messageNamesTheOffsetThatWasAsked() throws Exception {
+    Path target = targetWithHalfPartial();
+    stubRanged(aResponse().withStatus(416).withHeader("Content-Range", "bytes */" + SIZE));
+
+    assertThatThrownBy(() -> downloader(RetryPolicy.none()).download(request(), target, null))
+        .isInstanceOf(OtaException.class)
+        .hasMessageContaining("expected bytes from " + HALF + " of " + SIZE);
+  }
+
   @Test
   void download_validatorChangedBetweenAttempts_startsOverWithNewRepresentation() throws Exception {
     Path target = targetWithHalfPartial();

@@ -522,7 +522,7 @@ public final class DownloadJob {
             what
                 + ": expected Content-Length "
                 + request.size()
-                + " (manifest size), found "
+                + " (expected size), found "
                 + found));
   }
 
@@ -532,7 +532,10 @@ public final class DownloadJob {
     String header = response.headers().firstValue("Content-Range").orElse(null);
     ContentRange range = ContentRange.parse(header);
     if (!ranged || range == null || range.unsatisfied() || range.first() != offset) {
-      String expected = ranged ? "bytes " + offset + "-…/" + request.size() : "no partial answer";
+      String expected =
+          ranged
+              ? "Content-Range bytes " + offset + "-…/" + request.size()
+              : "no partial answer to a request without Range";
       LOG.warn(
           "{}: 206 with Content-Range '{}' does not answer the request ({}); starting over",
           what,
@@ -543,7 +546,7 @@ public final class DownloadJob {
           new OtaException(
               ReasonCode.HTTP_PROTOCOL,
               String.valueOf(header),
-              what + ": expected Content-Range " + expected + ", found '" + header + "'"));
+              what + ": expected " + expected + ", found 206 with Content-Range '" + header + "'"));
     }
     if (range.total() >= 0 && range.total() != request.size()) {
       discard();
@@ -554,7 +557,7 @@ public final class DownloadJob {
               what
                   + ": expected a total of "
                   + request.size()
-                  + " bytes (manifest size),"
+                  + " bytes (expected size),"
                   + " found Content-Range '"
                   + header
                   + "'"));
@@ -600,12 +603,13 @@ public final class DownloadJob {
               what
                   + ": expected the server's file to hold "
                   + request.size()
-                  + " bytes (manifest size), found 416 with Content-Range '"
+                  + " bytes (expected size), found 416 with Content-Range '"
                   + header
                   + "'"));
     }
     LOG.warn(
         "{}: 416 for bytes from {} with Content-Range '{}'; starting over", what, offset, header);
+    long asked = offset;
     restart();
     throw AttemptFailure.retryable(
         new OtaException(
@@ -613,7 +617,7 @@ public final class DownloadJob {
             String.valueOf(header),
             what
                 + ": expected bytes from "
-                + offset
+                + asked
                 + " of "
                 + request.size()
                 + " to be satisfiable, found 416 with Content-Range '"
@@ -1007,7 +1011,7 @@ public final class DownloadJob {
         what
             + ": expected at most "
             + request.size()
-            + " bytes (manifest size), found "
+            + " bytes (expected size), found "
             + found
             + "; partial data deleted");
   }
