@@ -21,8 +21,8 @@ import org.edgeota.api.ReasonCode;
  * artifact.dir}, {@code trust.store}, {@code admin.token}, {@code poll.interval} (seconds the
  * devices are told to wait between check-ins) and {@code tick.interval} (how often rollouts are
  * evaluated without waiting for a report, ISO-8601 duration or seconds) and {@code public.url} (the
- * base URL of the artifact links handed to devices, when they reach the controller through a
- * proxy).
+ * base URL of the artifact links handed to devices, when they reach the controller through a proxy)
+ * and {@code store.connections} (the PostgreSQL pool size of this instance, 1 to 256, default 4).
  *
  * @param bindAddress the address to listen on; never a wildcard unless asked for
  * @param port the TCP port, 0 for an ephemeral one
@@ -37,6 +37,8 @@ import org.edgeota.api.ReasonCode;
  * @param tickInterval how often the rollout scheduler evaluates every rollout
  * @param publicUrl the base URL devices reach the controller at, or {@code null} for {@code
  *     http://<bind>:<port>}
+ * @param storeConnections the PostgreSQL pool size, 1 to {@value #MAX_STORE_CONNECTIONS}; unused by
+ *     the embedded store
  */
 public record ControllerConfig(
     String bindAddress,
@@ -50,13 +52,20 @@ public record ControllerConfig(
     String adminToken,
     Duration pollInterval,
     Duration tickInterval,
-    String publicUrl) {
+    String publicUrl,
+    int storeConnections) {
 
   /** The value of {@code store} that selects the embedded file store. */
   public static final String EMBEDDED = "embedded";
 
   /** The default listen address: loopback only. */
   public static final String DEFAULT_BIND = "127.0.0.1";
+
+  /** The PostgreSQL pool size when none is configured. */
+  public static final int DEFAULT_STORE_CONNECTIONS = 4;
+
+  /** The largest PostgreSQL pool size accepted. */
+  public static final int MAX_STORE_CONNECTIONS = 256;
 
   /** The default TCP port. */
   public static final int DEFAULT_PORT = 8080;
@@ -100,6 +109,45 @@ public record ControllerConfig(
         "public.url",
         publicUrl,
         "an http:// or https:// URL");
+    require(
+        storeConnections >= 1 && storeConnections <= MAX_STORE_CONNECTIONS,
+        "store.connections",
+        String.valueOf(storeConnections),
+        "1.." + MAX_STORE_CONNECTIONS);
+  }
+
+  /**
+   * Creates a configuration with the default PostgreSQL pool size.
+   *
+   * @throws OtaException {@link ReasonCode#INVALID_ARGUMENT} if a value is missing or out of range
+   */
+  public ControllerConfig(
+      String bindAddress,
+      int port,
+      String store,
+      String storeUser,
+      String storePassword,
+      Path dataDir,
+      Path artifactDir,
+      Path trustStore,
+      String adminToken,
+      Duration pollInterval,
+      Duration tickInterval,
+      String publicUrl) {
+    this(
+        bindAddress,
+        port,
+        store,
+        storeUser,
+        storePassword,
+        dataDir,
+        artifactDir,
+        trustStore,
+        adminToken,
+        pollInterval,
+        tickInterval,
+        publicUrl,
+        DEFAULT_STORE_CONNECTIONS);
   }
 
   /**

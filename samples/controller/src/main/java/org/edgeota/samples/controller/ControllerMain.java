@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
       "  store             'embedded' (default) or a jdbc:postgresql: URL",
       "  store.user        PostgreSQL user",
       "  store.password    PostgreSQL password (or set OTA_STORE_PASSWORD)",
+      "  store.connections PostgreSQL connections of this instance, 1-256 (default 4)",
       "  data.dir          directory of the embedded store (default data)",
       "  artifact.dir      directory of the release directories (default artifacts)",
       "  trust.store       trust store releases must verify against",
@@ -52,6 +54,11 @@ public final class ControllerMain implements Callable<Integer> {
 
   @Option(names = "--store-user", description = "PostgreSQL user.")
   String storeUser;
+
+  @Option(
+      names = "--store-connections",
+      description = "PostgreSQL connections of this instance, 1-256 (default 4).")
+  Integer storeConnections;
 
   @Option(names = "--data-dir", description = "Directory of the embedded store (default data).")
   Path dataDir;
@@ -150,7 +157,23 @@ public final class ControllerMain implements Callable<Integer> {
         tickInterval != null
             ? ControllerConfig.parseDuration("--tick-interval", tickInterval)
             : ControllerConfig.parseDuration("tick.interval", p.getProperty("tick.interval")),
-        publicUrl != null ? publicUrl : p.getProperty("public.url"));
+        publicUrl != null ? publicUrl : p.getProperty("public.url"),
+        storeConnections != null
+            ? storeConnections
+            : intProperty(p, "store.connections", ControllerConfig.DEFAULT_STORE_CONNECTIONS));
+  }
+
+  private static int intProperty(Properties p, String key, int fallback) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT, v, key + ": expected a whole number, found '" + v + "'");
+    }
   }
 
   private static Path path(Path base, Path flag, String fromFile) {

@@ -162,7 +162,8 @@ public final class ControllerServer implements AutoCloseable {
       }
       return RolloutStores.embedded(config.dataDir().resolve(EMBEDDED_DB));
     }
-    return RolloutStores.postgres(config.store(), config.storeUser(), config.storePassword());
+    return RolloutStores.postgres(
+        config.store(), config.storeUser(), config.storePassword(), config.storeConnections());
   }
 
   /**

@@ -85,6 +85,40 @@ class ControllerConfigTest {
     assertThat(c.tickInterval()).isEqualTo(Duration.ofMillis(500));
   }
 
+  @Test
+  void main_storeConnections_fromTheFileAndTheFlagWins() throws Exception {
+    Path file = tmp.resolve("controller.properties");
+    Files.writeString(file, "store.connections=12\nadmin.token=" + TOKEN + "\n");
+    ControllerMain fromFile = new ControllerMain();
+    new CommandLine(fromFile).parseArgs("--config", file.toString());
+    ControllerMain fromFlag = new ControllerMain();
+    new CommandLine(fromFlag).parseArgs("--config", file.toString(), "--store-connections", "20");
+
+    assertThat(fromFile.config().storeConnections()).isEqualTo(12);
+    assertThat(fromFlag.config().storeConnections()).isEqualTo(20);
+    assertThat(config(null, null, TOKEN).storeConnections())
+        .isEqualTo(ControllerConfig.DEFAULT_STORE_CONNECTIONS);
+  }
+
+  @Test
+  void main_storeConnectionsOutOfRangeOrNotANumber_isRejectedNamingIt() throws Exception {
+    Path file = tmp.resolve("controller.properties");
+    for (String value : new String[] {"0", "257", "many"}) {
+      Files.writeString(file, "store.connections=" + value + "\nadmin.token=" + TOKEN + "\n");
+      ControllerMain main = new ControllerMain();
+      new CommandLine(main).parseArgs("--config", file.toString());
+
+      assertThatThrownBy(main::config)
+          .isInstanceOfSatisfying(
+              OtaException.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo(ReasonCode.INVALID_ARGUMENT);
+                assertThat(e.offendingValue()).isEqualTo(value);
+              })
+          .hasMessageContaining("store.connections");
+    }
+  }
+
   /** {@code --help} said "(see ControllerConfig)", a class name a user cannot look up. */
   @Test
   void help_listsThePropertiesKeys() {
@@ -97,6 +131,7 @@ class ControllerConfigTest {
         .contains("trust.store")
         .contains("admin.token.file")
         .contains("poll.interval")
+        .contains("store.connections")
         .contains("tick.interval")
         .contains("--poll-interval")
         .contains("--tick-interval");

@@ -32,6 +32,7 @@ class ControllerPostgresTest {
   private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final String SCHEMA = "sample_controller_test";
   private static final String ADMIN = "admin-token-of-the-postgres-test-0123";
+  private static final String APP = "ota_sample_controller_test";
 
   @TempDir Path tmp;
 
@@ -50,7 +51,7 @@ class ControllerPostgresTest {
         new ControllerConfig(
             "127.0.0.1",
             0,
-            URL + "?currentSchema=" + SCHEMA,
+            URL + "?currentSchema=" + SCHEMA + "&ApplicationName=" + APP,
             "postgres",
             null,
             tmp.resolve("data"),
@@ -59,13 +60,15 @@ class ControllerPostgresTest {
             ADMIN,
             null,
             null,
-            null);
+            null,
+            6);
     HttpClient http = HttpClient.newHttpClient();
 
     try (ControllerServer server = ControllerServer.start(config, Clock.systemUTC())) {
       HttpResponse<String> created = admin(http, server, "devices", "{\"deviceId\":\"pg-1\"}");
       HttpResponse<String> listed = admin(http, server, "devices", null);
 
+      assertThat(sessionsOf(APP)).as("pool of store.connections=6").isEqualTo(6);
       assertThat(created.statusCode()).isEqualTo(201);
       assertThat(listed.statusCode()).isEqualTo(200);
       assertThat(listed.body()).contains("\"pg-1\"");
@@ -82,6 +85,19 @@ class ControllerPostgresTest {
       b.POST(HttpRequest.BodyPublishers.ofString(body));
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static long sessionsOf(String applicationName) throws SQLException {
+    try (Connection c = DriverManager.getConnection(URL, "postgres", null);
+        Statement s = c.createStatement();
+        java.sql.ResultSet r =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                    + applicationName
+                    + "'")) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 
   private static void freshSchema() {
