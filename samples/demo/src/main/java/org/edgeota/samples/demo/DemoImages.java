@@ -84,6 +84,7 @@ final class DemoImages {
               "1024",
               rootfs.toString(),
               Long.toString(IMAGE_SIZE / 1024)));
+      fixInodeTimes(rootfs, tree, scratch);
     } else {
       writeRawImage(rootfs, version);
     }
@@ -170,6 +171,44 @@ final class DemoImages {
         Files.setLastModifiedTime(p, FileTime.from(Instant.ofEpochSecond(FIXED_TIME)));
       }
     }
+  }
+
+  /**
+   * Sets the access and change times of every inode copied from {@code tree} to the fixed time.
+   * {@code mke2fs -d} copies them from the source files, where the change time cannot be set and
+   * the access time is the moment the file was written, so two builds a second apart differed.
+   * Without {@code debugfs} next to {@code mke2fs} the images keep those times.
+   */
+  private void fixInodeTimes(Path image, Path tree, Path scratch) throws IOException {
+    Path debugfs = mke2fs.resolveSibling("debugfs");
+    if (!Files.isExecutable(debugfs)) {
+      return;
+    }
+    StringBuilder script = new StringBuilder();
+    try (Stream<Path> all = Files.walk(tree)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        String inImage = "/" + tree.relativize(p).toString().replace('\\', '/');
+        script.append(setTimes(inImage));
+      }
+    }
+    script.append(setTimes("/lost+found"));
+    Path file = scratch.resolve("fix-times.debugfs");
+    Files.writeString(file, script.toString(), StandardCharsets.UTF_8);
+    Tools.runOrFail(
+        Map.of("E2FSPROGS_FAKE_TIME", Long.toString(FIXED_TIME)),
+        List.of(debugfs.toString(), "-w", "-f", file.toString(), image.toString()));
+  }
+
+  private static String setTimes(String path) {
+    return "sif "
+        + path
+        + " atime @"
+        + FIXED_TIME
+        + "\nsif "
+        + path
+        + " ctime @"
+        + FIXED_TIME
+        + "\n";
   }
 
   private static void writeRawImage(Path image, String version) throws IOException {
