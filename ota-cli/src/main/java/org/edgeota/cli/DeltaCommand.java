@@ -77,9 +77,9 @@ final class DeltaCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Apply PATCH to OLD and write OUT.",
-        "OUT appears only if the result has the expected size and SHA-256. Exit status 3 when"
-            + " the result or the base does not match, 2 for a corrupt or unsupported patch"
-            + " (including one whose header declares a size other than --expect-size), 4 when a"
+        "OUT appears only if the result has the expected size and SHA-256.",
+        "Exit status: 0 ok, 2 corrupt or unsupported patch (including one whose header declares"
+            + " a size other than --expect-size), 3 the result or the base does not match, 4 a"
             + " file cannot be read or written."
       })
   static final class Apply implements Callable<Integer> {

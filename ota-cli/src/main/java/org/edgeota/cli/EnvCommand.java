@@ -38,8 +38,8 @@ final class EnvCommand {
       description = {
         "Print variables as name=value lines, as fw_printenv does: all of them sorted by name, or"
             + " the NAMEs given in that order.",
-        "Exit status 2 when a NAME is not set (the others are still printed) or no copy of the"
-            + " environment passes its CRC check."
+        "Exit status: 0 ok, 2 a NAME is not set (the others are still printed) or no copy of"
+            + " the environment passes its CRC check, 4 I/O failure."
       })
   static final class Print implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -102,7 +102,8 @@ final class EnvCommand {
         "Set variables in one write (atomic with a redundant environment); NAME= (empty value)"
             + " deletes NAME, as fw_setenv does.",
         "Nothing is written when a name is invalid, the environment would overflow, or no copy"
-            + " passes its CRC check (exit status 2). Exit status 4 when the device or file"
+            + " passes its CRC check.",
+        "Exit status: 0 ok, 2 invalid name, overflow or no valid copy, 4 the device or file"
             + " cannot be read or written, or the written copy does not read back."
       })
   static final class SetVars implements Callable<Integer> {
