@@ -236,7 +236,10 @@ public final class StatusOutbox {
    * @throws OtaException with {@code IO_ERROR} when the rejected directory cannot be listed
    */
   public List<RejectedReport> rejected() {
-    return entries(rejectedDir).stream()
+    if (!Files.isDirectory(rejectedDir)) {
+      return List.of();
+    }
+    return entries(rejectedDir, false).stream()
         .map(e -> new RejectedReport(e.report(), e.rejections(), e.lastRejection()))
         .toList();
   }
@@ -536,6 +539,16 @@ public final class StatusOutbox {
   }
 
   private List<Entry> entries(Path folder) {
+    return entries(folder, true);
+  }
+
+  /**
+   * Reads the reports of a folder in order.
+   *
+   * @param setAside whether an unreadable report is renamed to {@code .corrupt} (delivery does; a
+   *     listing only logs it and changes nothing)
+   */
+  private List<Entry> entries(Path folder, boolean setAside) {
     List<Path> files;
     try (Stream<Path> s = Files.list(folder)) {
       files =
@@ -549,12 +562,12 @@ public final class StatusOutbox {
     }
     List<Entry> out = new ArrayList<>();
     for (Path f : files) {
-      read(f).ifPresent(out::add);
+      read(f, setAside).ifPresent(out::add);
     }
     return out;
   }
 
-  private Optional<Entry> read(Path f) {
+  private Optional<Entry> read(Path f, boolean setAside) {
     try {
       var root = mapper.readTree(f.toFile());
       var r = root.get("report");
@@ -578,6 +591,10 @@ public final class StatusOutbox {
               textOrNull(root, "lastRejection"),
               f));
     } catch (IOException | RuntimeException e) {
+      if (!setAside) {
+        LOG.warn("outbox: unreadable report {} skipped: {}", f, e.toString());
+        return Optional.empty();
+      }
       // An undecodable report can never be delivered; keep it aside for inspection. The
       // controller will not learn of it, so this is an error, not a recovered fault.
       Path aside = f.resolveSibling(f.getFileName() + ".corrupt");

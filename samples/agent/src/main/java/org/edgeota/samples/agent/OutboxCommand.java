@@ -1,6 +1,7 @@
 package org.edgeota.samples.agent;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.edgeota.agent.StatusOutbox;
 import org.edgeota.agent.StatusOutbox.RejectedReport;
+import org.edgeota.api.OtaException;
+import org.edgeota.api.ReasonCode;
 import org.edgeota.api.wire.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +40,49 @@ public final class OutboxCommand implements Runnable {
         spec.commandLine(), "Missing subcommand: expected list-rejected or requeue");
   }
 
+  /**
+   * Opens the outbox of a configuration that must already have one: a mistyped {@code state.dir} is
+   * an error, not a reason to create directories.
+   */
+  static StatusOutbox existingOutbox(Path configFile) {
+    AgentConfig config = AgentConfig.load(configFile);
+    Path outbox = config.stateDir().resolve("outbox");
+    if (!Files.isDirectory(outbox)) {
+      throw new OtaException(
+          ReasonCode.INVALID_ARGUMENT,
+          outbox.toString(),
+          "state.dir: expected an agent's outbox directory at "
+              + outbox
+              + ", found none (is state.dir right?)");
+    }
+    return ReferenceAgent.openOutbox(config, Clock.systemUTC());
+  }
+
+  /** A field of the tab-separated listing: tabs, line breaks and other controls escaped. */
+  static String field(String value) {
+    if (value == null) {
+      return "-";
+    }
+    StringBuilder b = new StringBuilder(value.length());
+    value
+        .codePoints()
+        .forEach(
+            c -> {
+              if (c == '\t') {
+                b.append("\\t");
+              } else if (c == '\n') {
+                b.append("\\n");
+              } else if (c == '\\') {
+                b.append("\\\\");
+              } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+              } else {
+                b.appendCodePoint(c);
+              }
+            });
+    return b.toString();
+  }
+
   /** {@code ota-agent outbox list-rejected --config FILE}: one line per rejected report. */
   @Command(
       name = "list-rejected",
@@ -52,8 +98,7 @@ public final class OutboxCommand implements Runnable {
 
     @Override
     public Integer call() {
-      StatusOutbox outbox =
-          ReferenceAgent.openOutbox(AgentConfig.load(configFile), Clock.systemUTC());
+      StatusOutbox outbox = existingOutbox(configFile);
       List<RejectedReport> rejected = outbox.rejected();
       PrintWriter out = spec.commandLine().getOut();
       if (rejected.isEmpty()) {
@@ -64,11 +109,11 @@ public final class OutboxCommand implements Runnable {
         out.println(
             String.join(
                 "\t",
-                s.reportId(),
+                field(s.reportId()),
                 s.state().name(),
-                String.valueOf(s.version()),
+                field(s.version()),
                 Integer.toString(r.rejections()),
-                String.valueOf(r.reason())));
+                field(r.reason())));
       }
       out.flush();
       return 0;
@@ -93,8 +138,7 @@ public final class OutboxCommand implements Runnable {
 
     @Override
     public Integer call() {
-      StatusOutbox outbox =
-          ReferenceAgent.openOutbox(AgentConfig.load(configFile), Clock.systemUTC());
+      StatusOutbox outbox = existingOutbox(configFile);
       PrintWriter out = spec.commandLine().getOut();
       if (reportId == null) {
         List<StatusReport> moved = outbox.requeueRejected();

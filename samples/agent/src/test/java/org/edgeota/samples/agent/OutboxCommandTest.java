@@ -62,6 +62,37 @@ class OutboxCommandTest {
             "r-b\tFAILED\t2.0.0\t3\tHTTP_STATUS: expected a successful answer, found HTTP 400");
   }
 
+  /** Listing renamed unreadable files to .corrupt: a read-only command changed the disk. */
+  @Test
+  void listRejected_unreadableFile_isSkippedAndLeftAsItIs() throws Exception {
+    reject("r-a");
+    Path rejected = tmp.resolve("state/outbox/rejected");
+    Path broken = Files.writeString(rejected.resolve("000000000009-broken.json"), "{\"order\":");
+
+    int status = run("outbox", "list-rejected", "--config", config.toString());
+
+    assertThat(status).isZero();
+    assertThat(out.toString().lines()).hasSize(1).first().asString().startsWith("r-a\t");
+    assertThat(broken).exists();
+    assertThat(rejected.resolve("000000000009-broken.json.corrupt")).doesNotExist();
+  }
+
+  /** A mistyped state.dir made the listing create an empty outbox there. */
+  @Test
+  void listRejected_noOutboxAtStateDir_exitsTwoAndCreatesNothing() {
+    int status = run("outbox", "list-rejected", "--config", config.toString());
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("state.dir").contains("outbox");
+    assertThat(tmp.resolve("state")).doesNotExist();
+  }
+
+  @Test
+  void field_tabsLineBreaksAndFormatCharacters_areEscaped() {
+    assertThat(OutboxCommand.field("a\tb\nc\\d\u202ee")).isEqualTo("a\\tb\\nc\\\\d\\u202ee");
+    assertThat(OutboxCommand.field(null)).isEqualTo("-");
+  }
+
   @Test
   void requeue_withoutId_movesEveryRejectedReportBack() {
     reject("r-a", "r-b");
