@@ -4,9 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.edgeota.api.OtaException;
 import org.edgeota.manifest.ManifestSigner;
 import org.edgeota.manifest.ReleasePackage;
 import org.edgeota.manifest.SignedManifest;
@@ -57,10 +59,13 @@ final class SignCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<SigningKey> signers = new ArrayList<>();
+    // The same key given twice signs once (and is reported once).
+    Map<String, SigningKey> byId = new LinkedHashMap<>();
     for (Path k : keys) {
-      signers.add(SigningKey.readPem(k));
+      SigningKey key = SigningKey.readPem(k);
+      byId.putIfAbsent(key.keyId(), key);
     }
+    List<SigningKey> signers = new ArrayList<>(byId.values());
     Map<String, TrustedKey> checkers = new HashMap<>();
     if (trust != null) {
       for (TrustedKey k : TrustStore.read(trust).keys()) {
@@ -77,6 +82,7 @@ final class SignCommand implements Callable<Integer> {
     for (SigningKey k : signers) {
       m = ManifestSigner.sign(m, k);
     }
+    requireReadable(m);
     ReleasePackage.writeManifest(dir, m);
 
     for (SigningKey k : signers) {
@@ -85,6 +91,24 @@ final class SignCommand implements Callable<Integer> {
           .println("signed by " + k.keyId() + " " + k.algorithm().wireName());
     }
     return OtaCli.EXIT_OK;
+  }
+
+  /**
+   * Refuses to write a manifest that this version could not read back (for example more signatures
+   * than a manifest may carry, when signatures of unknown algorithms were kept).
+   */
+  private static void requireReadable(SignedManifest m) {
+    try {
+      SignedManifest.parse(m.toJson());
+    } catch (OtaException e) {
+      throw new OtaException(
+          e.reason(),
+          e.offendingValue(),
+          "signed manifest not written: it would not read back ("
+              + e.getMessage()
+              + "); remove signatures it need not carry and sign again",
+          e);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package org.edgeota.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -347,6 +348,43 @@ class ReleaseCommandsTest {
     assertThat(err).contains("kept signature by " + cli.keyId("c") + " (ml-dsa-65)");
     assertThat(ReleasePackage.readManifest(release).unverifiableSignatures()).hasSize(1);
     assertThat(verified).as(cli.err()).isZero();
+  }
+
+  /**
+   * A manifest carrying 64 signatures it could not check got one more and was written with 65,
+   * which every parser of this version then refused: sign must refuse before writing.
+   */
+  @Test
+  void sign_resultWouldExceedTheSignatureLimit_exitsTwoAndLeavesTheManifest() throws Exception {
+    pack();
+    Path manifest = release.resolve("manifest.json");
+    ObjectNode root = (ObjectNode) JSON.readTree(manifest.toFile());
+    ArrayNode signatures = root.putArray("signatures");
+    for (int i = 0; i < 64; i++) {
+      signatures
+          .addObject()
+          .put("keyId", String.format(java.util.Locale.ROOT, "%064x", i))
+          .put("algorithm", "ml-dsa-65")
+          .put("value", "AAAA");
+    }
+    Files.write(manifest, JSON.writeValueAsBytes(root));
+    byte[] before = Files.readAllBytes(manifest);
+
+    int status = cli.run("sign", "--key", cli.key("a"), release.toString());
+
+    assertThat(status).isEqualTo(OtaCli.EXIT_INVALID_INPUT);
+    assertThat(cli.err()).contains("not written").contains("65");
+    assertThat(Files.readAllBytes(manifest)).isEqualTo(before);
+  }
+
+  @Test
+  void sign_sameKeyTwice_signsAndReportsOnce() {
+    pack();
+
+    int status = cli.run("sign", "--key", cli.key("a"), "--key", cli.key("a"), release.toString());
+
+    assertThat(status).as(cli.err()).isZero();
+    assertThat(cli.out().lines().filter(l -> l.startsWith("signed by"))).hasSize(1);
   }
 
   /** A release signed by both trusted keys, verified against a device it does not fit. */

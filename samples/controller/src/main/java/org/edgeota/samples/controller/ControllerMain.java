@@ -168,12 +168,13 @@ public final class ControllerMain implements Callable<Integer> {
     if (v == null || v.isBlank()) {
       return fallback;
     }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
+    String t = v.trim();
+    // Plain ASCII digits only: Integer.parseInt also takes '+5' and other scripts' digits.
+    if (!t.matches("[0-9]{1,9}")) {
       throw new OtaException(
           ReasonCode.INVALID_ARGUMENT, v, key + ": expected a whole number, found '" + v + "'");
     }
+    return Integer.parseInt(t);
   }
 
   private static Path path(Path base, Path flag, String fromFile) {

@@ -103,7 +103,7 @@ class ControllerConfigTest {
   @Test
   void main_storeConnectionsOutOfRangeOrNotANumber_isRejectedNamingIt() throws Exception {
     Path file = tmp.resolve("controller.properties");
-    for (String value : new String[] {"0", "257", "many"}) {
+    for (String value : new String[] {"0", "257", "many", "+5", "\u0663"}) {
       Files.writeString(file, "store.connections=" + value + "\nadmin.token=" + TOKEN + "\n");
       ControllerMain main = new ControllerMain();
       new CommandLine(main).parseArgs("--config", file.toString());
