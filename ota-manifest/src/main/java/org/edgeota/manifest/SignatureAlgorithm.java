@@ -3,6 +3,7 @@ package org.edgeota.manifest;
 import java.util.Optional;
 import org.edgeota.api.OtaException;
 import org.edgeota.api.ReasonCode;
+import org.edgeota.manifest.internal.Fields;
 
 /** A signature algorithm a manifest or trust store signature may use. */
 public enum SignatureAlgorithm {
@@ -50,9 +51,9 @@ public enum SignatureAlgorithm {
             () ->
                 new OtaException(
                     ReasonCode.SIGNATURE_INVALID,
-                    wireName,
+                    Fields.show(wireName),
                     "signature algorithm: expected 'ed25519' or 'ecdsa-p256-sha256', found '"
-                        + wireName
+                        + Fields.show(wireName)
                         + "'"));
   }
 

@@ -412,6 +412,21 @@ class SignedManifestParseTest {
     return change;
   }
 
+  /**
+   * A right-to-left override in a refused algorithm name was echoed raw in the message, so a
+   * terminal could show text other than what the document holds.
+   */
+  @Test
+  void parse_algorithmWithFormatCharacter_messageShowsItEscaped() throws Exception {
+    byte[] json =
+        mutate(
+            r -> ((ObjectNode) r.withArray("signatures").get(0)).put("algorithm", "ml\u202edsa"));
+
+    assertRefused(json, ReasonCode.SIGNATURE_INVALID)
+        .hasMessageContaining("ml\\u202edsa")
+        .hasMessageNotContaining("\u202e");
+  }
+
   @Test
   void canonicalSignedBytes_excludeSignaturesMember() throws Exception {
     SignedManifest m = signed(release(), ED_1);

@@ -374,14 +374,27 @@ public final class Fields {
         document + " field '" + fullPath + "': expected " + expected + ", found " + show(found));
   }
 
-  private static String show(String value) {
+  /**
+   * Returns a document's value as it may appear in a message: at most 80 characters, with control
+   * characters and invisible formatting characters (such as a right-to-left override or a
+   * zero-width space, which could make a terminal show misleading text) written as {@code \\uXXXX}.
+   *
+   * @param value the value, or {@code null}
+   * @return the text to show
+   */
+  public static String show(String value) {
     if (value == null) {
       return "null";
     }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < value.length() && i < MAX_VALUE_SHOWN; i++) {
       char c = value.charAt(i);
-      sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      boolean hidden =
+          Character.isISOControl(c)
+              || Character.getType(c) == Character.FORMAT
+              || c == '\u2028'
+              || c == '\u2029';
+      sb.append(hidden ? String.format("\\u%04x", (int) c) : String.valueOf(c));
     }
     return value.length() > MAX_VALUE_SHOWN ? sb + "..." : sb.toString();
   }

@@ -117,7 +117,7 @@ public final class Signatures {
       if (algorithm.isEmpty() && !ALGORITHM_NAME.matcher(name).matches()) {
         throw new OtaException(
             ReasonCode.SIGNATURE_INVALID,
-            name,
+            Fields.show(name),
             document
                 + " field '"
                 + path
@@ -125,7 +125,7 @@ public final class Signatures {
                 + " matching "
                 + ALGORITHM_NAME
                 + ", found '"
-                + name
+                + Fields.show(name)
                 + "'");
       }
       String text = f.string("value");
