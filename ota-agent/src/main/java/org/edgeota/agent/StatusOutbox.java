@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
@@ -258,8 +260,9 @@ public final class StatusOutbox {
    */
   public List<StatusReport> requeueRejected() {
     List<StatusReport> moved = new ArrayList<>();
+    Set<String> queued = queuedIds();
     for (Entry e : entries(rejectedDir)) {
-      requeue(e).ifPresent(moved::add);
+      requeue(e, queued).ifPresent(moved::add);
     }
     return moved;
   }
@@ -279,8 +282,9 @@ public final class StatusOutbox {
     List<Entry> rejected = entries(rejectedDir);
     Optional<Entry> match =
         rejected.stream().filter(e -> e.report().reportId().equals(reportId)).findFirst();
+    Set<String> queued = queuedIds();
     if (match.isEmpty()) {
-      if (find(reportId).isPresent()) {
+      if (queued.contains(reportId)) {
         LOG.info("outbox: report {} is queued already; nothing to requeue", reportId);
         return Optional.empty();
       }
@@ -293,13 +297,25 @@ public final class StatusOutbox {
               + rejected.stream().map(e -> e.report().reportId()).toList()
               + ")");
     }
-    return requeue(match.get());
+    return requeue(match.get(), queued);
   }
 
-  private Optional<StatusReport> requeue(Entry e) {
+  /** The ids of the reports in line, read once per requeue call rather than once per report. */
+  private Set<String> queuedIds() {
+    Set<String> ids = new HashSet<>();
+    entries().forEach(e -> ids.add(e.report().reportId()));
+    return ids;
+  }
+
+  /**
+   * Moves one rejected report back in line, unless its id is queued already.
+   *
+   * @param queued the ids in line; the moved report's id is added to it
+   */
+  private Optional<StatusReport> requeue(Entry e, Set<String> queued) {
     String id = e.report().reportId();
     Path target = dir.resolve(e.file().getFileName());
-    if (find(id).isPresent() || Files.exists(target)) {
+    if (queued.contains(id) || Files.exists(target)) {
       LOG.warn("outbox: rejected report {} is queued already; left in {}", id, rejectedDir);
       return Optional.empty();
     }
@@ -319,6 +335,7 @@ public final class StatusOutbox {
           "cannot move rejected report " + id + " back to " + target + ": " + ex,
           ex);
     }
+    queued.add(id);
     LOG.info(
         "outbox: rejected report {} requeued after {} refusals (last: {})",
         id,

@@ -1,7 +1,6 @@
 package org.edgeota.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.edgeota.manifest.Fixtures.CLOCK;
 import static org.edgeota.manifest.Fixtures.ED_1;
 import static org.edgeota.manifest.Fixtures.ED_2;
 import static org.edgeota.manifest.Fixtures.OUTSIDER;
@@ -12,7 +11,6 @@ import static org.edgeota.manifest.Fixtures.release;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -20,8 +18,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.edgeota.api.OtaException;
-import org.edgeota.api.ReasonCode;
 
 /** Trust store keys of unknown algorithms never change whether, or why, a manifest verifies. */
 class UnusableKeyProperties {
@@ -29,14 +25,6 @@ class UnusableKeyProperties {
   private static final List<SigningKey> TRUSTED = List.of(ED_1, ED_2, P256_1);
   private static final List<SigningKey> SIGNERS = List.of(ED_1, ED_2, P256_1, OUTSIDER, P256_2);
   private static final SignedManifest UNSIGNED = SignedManifest.unsigned(release());
-
-  /**
-   * How one verification ended.
-   *
-   * @param signers the verified key ids, empty on failure
-   * @param reason the failure's reason, {@code null} on success
-   */
-  private record Outcome(Set<String> signers, ReasonCode reason) {}
 
   /**
    * Adding any number of unknown-algorithm keys, anywhere in the key list, with random key bytes or
@@ -76,19 +64,11 @@ class UnusableKeyProperties {
             UnusableKeyStores.signedBy(
                 UnusableKeyStores.content(1, threshold, TRUSTED, added), own));
 
-    Outcome before = verify(plain, manifestJson);
-    Outcome after = verify(withUnknown, manifestJson);
+    VerificationOutcome before = VerificationOutcome.of(plain, manifestJson);
+    VerificationOutcome after = VerificationOutcome.of(withUnknown, manifestJson);
 
     assertThat(withUnknown.unusableKeys()).hasSize(added.size());
     assertThat(after).isEqualTo(before);
-  }
-
-  private static Outcome verify(TrustStore trust, byte[] json) {
-    try {
-      return new Outcome(trust.verifyManifest(SignedManifest.parse(json), CLOCK), null);
-    } catch (OtaException e) {
-      return new Outcome(Set.of(), e.reason());
-    }
   }
 
   @Provide

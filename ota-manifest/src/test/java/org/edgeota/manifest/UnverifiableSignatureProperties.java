@@ -1,7 +1,6 @@
 package org.edgeota.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.edgeota.manifest.Fixtures.CLOCK;
 import static org.edgeota.manifest.Fixtures.ED_1;
 import static org.edgeota.manifest.Fixtures.ED_2;
 import static org.edgeota.manifest.Fixtures.OUTSIDER;
@@ -15,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -23,8 +21,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.edgeota.api.OtaException;
-import org.edgeota.api.ReasonCode;
 
 /** Signatures of unknown algorithms never change whether, or why, a manifest verifies. */
 class UnverifiableSignatureProperties {
@@ -52,14 +48,6 @@ class UnverifiableSignatureProperties {
   }
 
   /**
-   * How one verification ended.
-   *
-   * @param signers the verified key ids, empty on failure
-   * @param reason the failure's reason, {@code null} on success
-   */
-  private record Outcome(Set<String> signers, ReasonCode reason) {}
-
-  /**
    * One signature entry with an algorithm this version does not know.
    *
    * @param position where to insert it among the entries (taken modulo their number plus one)
@@ -83,7 +71,7 @@ class UnverifiableSignatureProperties {
       throws Exception {
     TrustStore trust = TRUST.get(threshold);
     ObjectNode root = signedDocument(signers, forgeOne);
-    Outcome before = verify(trust, JSON.writeValueAsBytes(root));
+    VerificationOutcome before = VerificationOutcome.of(trust, JSON.writeValueAsBytes(root));
 
     ArrayNode signatures = root.withArray("signatures");
     for (Unknown u : added) {
@@ -91,7 +79,7 @@ class UnverifiableSignatureProperties {
       entry.put("keyId", u.keyId()).put("algorithm", u.algorithm()).put("value", u.value());
       signatures.insert(u.position() % (signatures.size() + 1), entry);
     }
-    Outcome after = verify(trust, JSON.writeValueAsBytes(root));
+    VerificationOutcome after = VerificationOutcome.of(trust, JSON.writeValueAsBytes(root));
 
     assertThat(after).isEqualTo(before);
   }
@@ -112,14 +100,6 @@ class UnverifiableSignatureProperties {
           .put("value", VALID_VALUES.get(OUTSIDER.keyId()));
     }
     return root;
-  }
-
-  private static Outcome verify(TrustStore trust, byte[] json) {
-    try {
-      return new Outcome(trust.verifyManifest(SignedManifest.parse(json), CLOCK), null);
-    } catch (OtaException e) {
-      return new Outcome(Set.of(), e.reason());
-    }
   }
 
   @Provide

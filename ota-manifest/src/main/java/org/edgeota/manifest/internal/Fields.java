@@ -377,7 +377,8 @@ public final class Fields {
   /**
    * Returns a document's value as it may appear in a message: at most 80 characters, with control
    * characters and invisible formatting characters (such as a right-to-left override or a
-   * zero-width space, which could make a terminal show misleading text) written as {@code \\uXXXX}.
+   * zero-width space, which could make a terminal show misleading text) written as a {@code \\u}
+   * escape of four hexadecimal digits.
    *
    * @param value the value, or {@code null}
    * @return the text to show
